@@ -1,0 +1,1 @@
+"""The JSON API of SPEC §8, one module per resource."""

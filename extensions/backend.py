@@ -1,0 +1,101 @@
+"""The Jinja extensions copier.yml loads (through copier-template-extensions).
+
+- `BackendContext` puts `project`, the normalised and checked schema, into every
+  template's context.
+- `BackendTools` gives templates `check_schema()` (a hidden Copier question calls it,
+  so a bad schema is refused before any file is written), `secret_key()`, the `py`
+  filter (a Python literal), and formats every generated `.py` file with black.
+
+This file is loaded by path, not as part of a package, so it loads `schema/` and
+the rest of `extensions/` under a name unique to this template checkout: during
+`copier update`, the old and the new template versions each use their own code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import secrets
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import black
+from copier.errors import UserMessageError
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_packages() -> types.ModuleType:
+    name = "_backend_builder_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]
+    if name not in sys.modules:
+        package = types.ModuleType(name)
+        package.__path__ = [str(ROOT)]
+        sys.modules[name] = package
+    return importlib.import_module(f"{name}.extensions.codegen")
+
+
+codegen = _load_packages()
+schema = sys.modules[codegen.__name__.rsplit(".", 2)[0] + ".schema"]
+
+
+class SchemaRefused(UserMessageError):
+    """A project schema broke the format's rules; the message lists every problem."""
+
+
+_cache: dict[str, Any] = {}
+
+
+def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -> Any:
+    """The checked, normalised project for these answers (cached: every file asks)."""
+    data = {"models": models, "apis": apis or {}, "auth": auth or {}}
+    key = json.dumps([data, project_name], sort_keys=True, default=str)
+    if key not in _cache:
+        try:
+            project = schema.normalize(data, project_name=project_name)
+        except schema.SchemaError as error:
+            raise SchemaRefused(str(error)) from None
+        _cache[key] = codegen.ProjectView(project)
+    return _cache[key]
+
+
+def check_schema(models: Any, apis: Any, auth: Any, project_name: Any = None) -> str:
+    build_project(models, apis, auth, project_name)
+    return "ok"
+
+
+def format_python(source: str, name: str | None = None) -> str:
+    try:
+        return black.format_str(source, mode=black.Mode())
+    except black.InvalidInput as error:  # a template bug, never a user's
+        raise UserMessageError(f"generated code in {name} does not parse: {error}") from None
+
+
+class BackendContext(ContextHook):
+    def hook(self, context: dict[str, Any]) -> None:
+        if "models" in context and "project" not in context:
+            context["project"] = build_project(
+                context["models"], context.get("apis"), context.get("auth"),
+                context.get("project_name"),
+            )
+
+
+class BackendTools(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["check_schema"] = check_schema
+        environment.globals["secret_key"] = lambda: secrets.token_urlsafe(48)
+        environment.globals["import_from"] = codegen.import_from
+        environment.filters["py"] = codegen.py
+        environment.filters["black"] = format_python
+        environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(data).rstrip()
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if name and name.endswith(".py.jinja"):
+            return "{% filter black(" + repr(name) + ") %}" + source + "{% endfilter %}"
+        return source

@@ -1,0 +1,805 @@
+"""From the normalised project to what templates print.
+
+Templates never compute a name, a type or an import: every line that depends on
+the schema is built here, from `schema.Project`, with every schema string passed
+through `py()` (Python's `repr`), so nothing from a schema reaches code unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..schema import Level, Model, ModelField, OnDelete, Project, Relation
+from ..schema.field_types import INT64_MAX, FieldType, zero_value
+from .imports import Imports
+
+ON_DELETE_SQL = {
+    OnDelete.RESTRICT: "RESTRICT",
+    OnDelete.CASCADE: "CASCADE",
+    OnDelete.SET_NULL: "SET NULL",
+}
+
+
+def py(value: Any) -> str:
+    """A Python literal for a schema value."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC)
+        parts = [value.year, value.month, value.day, value.hour, value.minute, value.second]
+        if value.microsecond:
+            parts.append(value.microsecond)
+        return f"datetime({', '.join(map(str, parts))}, tzinfo=UTC)"
+    if isinstance(value, dt.date):
+        return f"date({value.year}, {value.month}, {value.day})"
+    if isinstance(value, float) and value == int(value) and abs(value) < 1e16:
+        return repr(value)
+    return repr(value)
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return repr(value)
+
+
+def import_from(module: str, *names: str) -> str:
+    """One `from module import a, B` line, its names in isort's order."""
+    return Imports().add(module, *names).render()
+
+
+# -- Python and pydantic types per field type ----------------------------------------
+
+PY_TYPE = {
+    FieldType.INT: "int",
+    FieldType.FLOAT: "float",
+    FieldType.STRING: "str",
+    FieldType.TEXT: "str",
+    FieldType.BOOL: "bool",
+    FieldType.DATETIME: "datetime",
+    FieldType.DATE: "date",
+}
+# The annotation of a value a client sends (schemas/common.py defines the custom ones).
+INPUT_TYPE = {
+    FieldType.INT: "Int64",
+    FieldType.FLOAT: "FiniteFloat",
+    FieldType.STRING: "Str",
+    FieldType.TEXT: "Str",
+    FieldType.BOOL: "bool",
+    FieldType.DATETIME: "UTCDateTime",
+    FieldType.DATE: "date",
+}
+OUTPUT_TYPE = {**PY_TYPE, FieldType.DATETIME: "UTCDateTime"}
+
+
+def _type_imports(imports: Imports, type_name: str) -> None:
+    if type_name in ("Int64", "Str", "UTCDateTime"):
+        imports.add("schemas.common", type_name)
+    elif type_name == "FiniteFloat":
+        imports.add("pydantic", "FiniteFloat")
+    elif type_name in ("datetime", "date"):
+        imports.add("datetime", type_name)
+
+
+@dataclass
+class FieldView:
+    """One field, with the code that declares it in each layer."""
+
+    field: ModelField
+    model: ModelView
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def type(self) -> str:
+        return self.field.type.value
+
+    @property
+    def relation(self) -> Relation | None:
+        return self.field.relation
+
+    # SQLAlchemy -------------------------------------------------------------------
+
+    @property
+    def mapped_type(self) -> str:
+        base = PY_TYPE[self.field.type]
+        return f"{base} | None" if self.field.nullable else base
+
+    def column(self, imports: Imports) -> str:
+        f = self.field
+        args: list[str] = []
+        if f.primary_key:
+            args.append("primary_key=True")
+        elif f.relation is not None:
+            relation = f.relation
+            target = self.model.project.model(relation.parent)
+            imports.add("sqlalchemy", "ForeignKey")
+            args.append(
+                f"ForeignKey({py(target.table + '.id')}, "
+                f"ondelete={py(ON_DELETE_SQL[relation.on_delete])})"
+            )
+        elif f.type is FieldType.STRING:
+            imports.add("sqlalchemy", "String")
+            args.append(f"String({f.column_length})")
+        elif f.type is FieldType.TEXT:
+            imports.add("sqlalchemy", "Text")
+            args.append("Text")
+        if f.unique:
+            args.append("unique=True")
+        if f.index and not f.unique:
+            args.append("index=True")
+        if f.has_default:
+            args.append(f"default={py(f.default)}")
+        if f.server_set:
+            imports.add("database", "utcnow")
+            args.append("default=utcnow")
+            if f.name == "updated_at":
+                args.append("onupdate=utcnow")
+        _value_imports(imports, f.default)
+        if f.type in (FieldType.DATETIME, FieldType.DATE):
+            imports.add("datetime", PY_TYPE[f.type])
+        annotation = f"Mapped[{self.mapped_type}]"
+        if not args:
+            return f"{f.name}: {annotation}"
+        return f"{f.name}: {annotation} = mapped_column({', '.join(args)})"
+
+    # pydantic ---------------------------------------------------------------------
+
+    def _constraints(self) -> list[str]:
+        f = self.field
+        out: list[str] = []
+        if f.min_length is not None:
+            out.append(f"min_length={f.min_length}")
+        if f.value_max_length is not None:
+            out.append(f"max_length={f.value_max_length}")
+        if f.ge is not None:
+            out.append(f"ge={_number(f.ge)}")
+        if f.le is not None:
+            out.append(f"le={_number(f.le)}")
+        if f.description:
+            out.append(f"description={py(f.description)}")
+        return out
+
+    def input_annotation(self, imports: Imports, *, nullable: bool | None = None) -> str:
+        type_name = INPUT_TYPE[self.field.type]
+        _type_imports(imports, type_name)
+        nullable = self.field.nullable if nullable is None else nullable
+        return f"{type_name} | None" if nullable else type_name
+
+    def create_line(self, imports: Imports, *, owner_optional: bool = False) -> str:
+        f = self.field
+        nullable = f.nullable or owner_optional
+        annotation = self.input_annotation(imports, nullable=nullable)
+        constraints = self._constraints()
+        if f.has_default:
+            default: str | None = py(f.default)
+            _value_imports(imports, f.default)
+        elif nullable:
+            default = "None"
+        else:
+            default = None
+        return _pydantic_line(f.name, annotation, default, constraints, imports)
+
+    def update_line(self, imports: Imports) -> str:
+        # Absent means "leave it"; null is accepted only where the column allows it.
+        annotation = self.input_annotation(imports)
+        return _pydantic_line(f"{self.field.name}", annotation, "None", self._constraints(), imports)
+
+    def read_line(self, imports: Imports) -> str:
+        f = self.field
+        type_name = OUTPUT_TYPE[f.type]
+        _type_imports(imports, type_name)
+        annotation = f"{type_name} | None" if f.nullable else type_name
+        return f"{f.name}: {annotation}"
+
+    def filter_line(self, imports: Imports) -> str:
+        return f"{self.field.name}: {self.input_annotation(imports, nullable=True)} = None"
+
+    # test data --------------------------------------------------------------------
+
+    def sample(self, n: str = "n") -> str:
+        """A Python expression of a valid value, distinct for each integer `n`."""
+        f = self.field
+        if f.type is FieldType.INT:
+            low = int(f.ge) if f.ge is not None else 1
+            high = int(f.le) if f.le is not None else INT64_MAX
+            span = high - low + 1
+            return f"{low} + {n} % {span}" if span < INT64_MAX else f"{low} + {n}"
+        if f.type is FieldType.FLOAT:
+            low = f.ge if f.ge is not None else 0.0
+            high = f.le if f.le is not None else low + 1000.0
+            return f"{_number(float(low))} + ({_number(float(high - low))}) * ({n} % 997) / 997"
+        if f.type is FieldType.BOOL:
+            return f"{n} % 2 == 0"
+        if f.type is FieldType.DATE:
+            return f"(date(2024, 1, 1) + timedelta(days={n} % 3000)).isoformat()"
+        if f.type is FieldType.DATETIME:
+            return f"(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes={n})).isoformat()"
+        longest = f.value_max_length or 60
+        shortest = max(f.min_length or 1, 1)
+        return f"text_value({py(f.name)}, {n}, {shortest}, {longest})"
+
+    @property
+    def capacity(self) -> int | None:
+        """How many distinct values `sample` gives, when that is small."""
+        f = self.field
+        if f.type is FieldType.BOOL:
+            return 2
+        if f.type is FieldType.INT and f.ge is not None and f.le is not None:
+            return min(int(f.le) - int(f.ge) + 1, 1000)
+        if f.type.is_textual and f.value_max_length is not None and f.value_max_length < 4:
+            return 36 ** (f.value_max_length) if f.value_max_length < 3 else 1000
+        return None
+
+    def invalid_sample(self) -> str | None:
+        """A JSON value of the wrong kind or out of range: must answer 422."""
+        f = self.field
+        if f.type is FieldType.INT:
+            return str(INT64_MAX + 1) if f.le is None else str(int(f.le) + 1)
+        if f.type is FieldType.FLOAT:
+            return '"not a number"'
+        if f.type is FieldType.BOOL:
+            return '"maybe"'
+        if f.type in (FieldType.DATE, FieldType.DATETIME):
+            return '"not a date"'
+        if f.value_max_length is not None:
+            return f'"x" * {f.value_max_length + 1}'
+        return '"nul \\x00 byte"'
+
+
+def _value_imports(imports: Imports, value: Any) -> None:
+    if isinstance(value, dt.datetime):
+        imports.add("datetime", "UTC", "datetime")
+    elif isinstance(value, dt.date):
+        imports.add("datetime", "date")
+
+
+def _pydantic_line(
+    name: str, annotation: str, default: str | None, constraints: list[str], imports: Imports
+) -> str:
+    if constraints:
+        imports.add("pydantic", "Field")
+        args = ([default] if default is not None else []) + constraints
+        return f"{name}: {annotation} = Field({', '.join(args)})"
+    if default is not None:
+        return f"{name}: {annotation} = {default}"
+    return f"{name}: {annotation}"
+
+
+@dataclass
+class Endpoint:
+    action: str
+    level: str
+    model: ModelView
+
+    @property
+    def guard(self) -> str | None:
+        """The decorator dependency that enforces a role, when the route needs no user."""
+        if self.level == "auth" and not self.needs_user:
+            return "RequireUser"
+        if self.level == "admin" and not self.needs_user:
+            return "RequireAdmin"
+        return None
+
+    @property
+    def user_dep(self) -> str | None:
+        """The `current_user` parameter's type, when the route looks at the user."""
+        if not self.needs_user:
+            return None
+        return {"public": "OptionalUser", "admin": "AdminUser"}.get(self.level, "CurrentUser")
+
+    @property
+    def needs_user(self) -> bool:
+        if self.level == "owner":
+            return True
+        # Only an admin sets a role: create and update on the user model look at the caller.
+        return self.model.is_user_model and self.action in ("create", "update")
+
+    @property
+    def owned(self) -> bool:
+        return self.level == "owner"
+
+    @property
+    def decorator(self) -> str:
+        method, path = {
+            "create": ("post", ""),
+            "list": ("get", ""),
+            "detail": ("get", f"/{{{self.model.id_param}}}"),
+            "update": ("patch", f"/{{{self.model.id_param}}}"),
+            "delete": ("delete", f"/{{{self.model.id_param}}}"),
+        }[self.action]
+        args = [py(path)]
+        if self.action == "list":
+            args.append(f"response_model=list[{self.model.name}Read]")
+        elif self.action != "delete":
+            args.append(f"response_model={self.model.name}Read")
+        if self.action == "create":
+            args.append("status_code=status.HTTP_201_CREATED")
+        if self.action == "delete":
+            args.append("status_code=status.HTTP_204_NO_CONTENT")
+        if self.guard:
+            args.append(f"dependencies=[{self.guard}]")
+        return f"@router.{method}({', '.join(args)})"
+
+
+@dataclass
+class ModelView:
+    model: Model
+    project: ProjectView
+    fields: list[FieldView] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fields = [FieldView(f, self) for f in self.model.fields]
+
+    # names --------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def module(self) -> str:
+        return self.model.module
+
+    @property
+    def table(self) -> str:
+        return self.model.table
+
+    @property
+    def path(self) -> str:
+        return "/" + self.model.path
+
+    @property
+    def plural(self) -> str:
+        """The variable that holds a list of records (never the same as `module`)."""
+        plural = self.model.plural
+        return f"{plural}_list" if plural == self.module else plural
+
+    @property
+    def tag(self) -> str:
+        return self.model.plural.replace("_", "-")
+
+    @property
+    def id_param(self) -> str:
+        return f"{self.module}_id"
+
+    @property
+    def is_user_model(self) -> bool:
+        return self.model.is_user_model
+
+    @property
+    def builtin(self) -> bool:
+        return self.model.builtin
+
+    @property
+    def levels(self) -> dict[str, str]:
+        return {action: level.value for action, level in self.model.levels.items()}
+
+    @property
+    def owner_field(self) -> str | None:
+        return self.model.owner_field
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        return {
+            action: Endpoint(action, self.model.levels[action].value, self)
+            for action in self.model.endpoints
+        }
+
+    @property
+    def has_routes(self) -> bool:
+        return bool(self.model.endpoints)
+
+    @property
+    def uses_owner(self) -> bool:
+        return Level.OWNER in self.model.levels.values()
+
+    @property
+    def owner_create(self) -> bool:
+        return self.model.levels["create"] is Level.OWNER and self.owner_field != "id"
+
+    # field groups -----------------------------------------------------------------
+
+    @property
+    def writable(self) -> list[FieldView]:
+        return [f for f in self.fields if f.field.writable]
+
+    @property
+    def readable(self) -> list[FieldView]:
+        return [f for f in self.fields if f.field.readable]
+
+    @property
+    def filterable(self) -> list[FieldView]:
+        return [f for f in self.fields if f.field.filterable]
+
+    @property
+    def references(self) -> list[tuple[str, str, str]]:
+        """(fk, parent class, parent module) of each FK, checked before writes."""
+        return [
+            (r.fk, r.parent, self.project.model(r.parent).module) for r in self.model.relations
+        ]
+
+    @property
+    def secret_fields(self) -> list[str]:
+        return [f.name for f in self.fields if not f.field.readable]
+
+    @property
+    def password_field(self) -> str | None:
+        return next((f.name for f in self.fields if f.field.is_password), None)
+
+    # models/<model>.py --------------------------------------------------------------
+
+    @cached_property
+    def _model_code(self) -> tuple[str, list[str], list[str], str]:
+        imports = Imports().add("sqlalchemy.orm", "Mapped", "mapped_column")
+        imports.add("database", "Base")
+        columns = [f.column(imports) for f in self.fields]
+        if self.is_user_model:
+            imports.add("sqlalchemy", "Enum")
+            imports.add("enum", "StrEnum")
+            columns.append(
+                "role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16), "
+                "default=Role.user)"
+            )
+        relationships: list[str] = []
+        related: set[str] = set()
+        for relation in self.model.relations:
+            parent = self.project.model(relation.parent)
+            kwargs = [f"back_populates={py(relation.back_populates)}"]
+            if relation.several_to_parent:
+                kwargs.append(f"foreign_keys=[{relation.fk}]")
+            if relation.is_self:
+                kwargs.append("remote_side=[id]")
+            target = f"{parent.name} | None" if relation.nullable else parent.name
+            relationships.append(
+                f"{relation.attribute}: Mapped[{py(target)}] = relationship({', '.join(kwargs)})"
+            )
+            related.add(parent.name)
+        for relation in self.model.children:
+            child = self.project.model(relation.child)
+            kwargs = [f"back_populates={py(relation.attribute)}", 'passive_deletes="all"']
+            if relation.several_to_parent:
+                kwargs.insert(1, f"foreign_keys={py(f'[{child.name}.{relation.fk}]')}")
+            relationships.append(
+                f"{relation.back_populates}: Mapped[list[{py(child.name)}]] = "
+                f"relationship({', '.join(kwargs)})"
+            )
+            related.add(child.name)
+        if relationships:
+            imports.add("sqlalchemy.orm", "relationship")
+        related.discard(self.name)
+        type_checking = Imports()
+        for name in sorted(related):
+            type_checking.add(f"models.{self.project.model(name).module}", name)
+        if related:
+            imports.add("typing", "TYPE_CHECKING")
+        return imports.render(), columns, relationships, type_checking.render()
+
+    @property
+    def model_imports(self) -> str:
+        return self._model_code[0]
+
+    @property
+    def columns(self) -> list[str]:
+        return self._model_code[1]
+
+    @property
+    def relationships(self) -> list[str]:
+        return self._model_code[2]
+
+    @property
+    def type_checking_imports(self) -> str:
+        return self._model_code[3]
+
+    # schemas/<model>.py -------------------------------------------------------------
+
+    @cached_property
+    def _schema_code(self) -> dict[str, Any]:
+        imports = Imports().add("pydantic", "BaseModel", "ConfigDict")
+        owner_optional = self.owner_create
+        create = [
+            f.create_line(imports, owner_optional=owner_optional and f.name == self.owner_field)
+            for f in self.writable
+        ]
+        update = [f.update_line(imports) for f in self.writable]
+        read = [f.read_line(imports) for f in self.readable]
+        filters = [f.filter_line(imports) for f in self.filterable]
+        sortable = [f.name for f in self.readable]
+        register, me_update = list(create), list(update)
+        if self.is_user_model:
+            imports.add(f"models.{self.module}", "Role")
+            create.append("role: Role | None = None")
+            update.append("role: Role = None")
+            read.append("role: Role")
+            filters.append("role: Role | None = None")
+            sortable.append("role")
+        imports.add("schemas.common", "ListParams")
+        imports.add("typing", "ClassVar")
+        return {
+            "imports": imports.render(),
+            "create": create,
+            "update": update,
+            "read": read,
+            "filters": filters,
+            "sortable": py(tuple(sortable)),
+            "register": register,
+            "me_update": me_update,
+        }
+
+    @property
+    def schema_imports(self) -> str:
+        return self._schema_code["imports"]
+
+    @property
+    def create_fields(self) -> list[str]:
+        return self._schema_code["create"]
+
+    @property
+    def update_fields(self) -> list[str]:
+        return self._schema_code["update"]
+
+    @property
+    def read_fields(self) -> list[str]:
+        return self._schema_code["read"]
+
+    @property
+    def filter_fields(self) -> list[str]:
+        return self._schema_code["filters"]
+
+    @property
+    def sortable(self) -> str:
+        return self._schema_code["sortable"]
+
+    @property
+    def register_fields(self) -> list[str]:
+        return self._schema_code["register"]
+
+    @property
+    def me_update_fields(self) -> list[str]:
+        return self._schema_code["me_update"]
+
+    # crud/<model>.py ----------------------------------------------------------------
+
+    @property
+    def crud_imports(self) -> str:
+        imports = Imports().add("sqlalchemy.orm", "Session")
+        imports.add(f"models.{self.module}", self.name)
+        imports.add("crud.common", "paginate")
+        imports.add(
+            f"schemas.{self.module}",
+            f"{self.name}Create",
+            f"{self.name}ListParams",
+            f"{self.name}Update",
+        )
+        if self.references:
+            imports.add("crud.common", "check_references")
+            for _, parent, module in self.references:
+                imports.add(f"models.{module}", parent)
+        if self.password_field:
+            imports.add("auth.security", "hash_password")
+        if self.is_user_model:
+            imports.add(f"models.{self.module}", "Role")
+            imports.add(f"schemas.{self.module}", f"{self.name}MeUpdate")
+        if self.owner_filter:
+            imports.add("typing", "Any")
+        return imports.render()
+
+    @property
+    def update_input(self) -> str:
+        if self.is_user_model:
+            return f"{self.name}Update | {self.name}MeUpdate"
+        return f"{self.name}Update"
+
+    @property
+    def references_literal(self) -> str:
+        return (
+            "{" + ", ".join(f"{py(fk)}: {parent}" for fk, parent, _ in self.references) + "}"
+        )
+
+    @property
+    def owner_filter(self) -> bool:
+        return self.model.levels["list"] is Level.OWNER
+
+    # routers/<model>.py -------------------------------------------------------------
+
+    @property
+    def router_imports(self) -> str:
+        endpoints = self.endpoints
+        imports = Imports().add("fastapi", "APIRouter")
+        imports.add("database", "SessionDep")
+        imports.add(f"models.{self.module}", self.name)
+        imports.add("crud." + self.module)
+        schemas = [f"{self.name}Read"]
+        if "create" in endpoints:
+            schemas.append(f"{self.name}Create")
+            imports.add("fastapi", "status")
+        if "list" in endpoints:
+            schemas.append(f"{self.name}ListParams")
+            imports.add("fastapi", "Query", "Response")
+            imports.add("typing", "Annotated")
+        if "update" in endpoints:
+            schemas.append(f"{self.name}Update")
+        if "delete" in endpoints:
+            imports.add("fastapi", "status")
+        imports.add(f"schemas.{self.module}", *schemas)
+        if self.record_routes:
+            imports.add("fastapi", "Depends", "HTTPException", "status")
+            imports.add("typing", "Annotated")
+            imports.add("database", "RecordId")
+        for endpoint in endpoints.values():
+            if endpoint.guard:
+                imports.add("auth.deps", endpoint.guard)
+            if endpoint.user_dep:
+                imports.add("auth.deps", endpoint.user_dep)
+        if self.owned_record_routes:
+            imports.add("auth.deps", "CurrentUser", "ensure_owner")
+        if self.owner_create or (
+            "update" in endpoints and endpoints["update"].owned and self.owner_field != "id"
+        ):
+            imports.add("auth.deps", "ensure_can_assign_owner")
+        if self.is_user_model and ("create" in endpoints or "update" in endpoints):
+            imports.add("auth.deps", "ensure_can_set_role")
+        return imports.render()
+
+    @property
+    def record_routes(self) -> bool:
+        return any(a in self.model.endpoints for a in ("detail", "update", "delete"))
+
+    @property
+    def owned_record_routes(self) -> bool:
+        return any(
+            self.model.levels[a] is Level.OWNER
+            for a in ("detail", "update", "delete")
+            if a in self.model.endpoints
+        )
+
+    def record_param(self, action: str) -> str:
+        endpoint = self.endpoints[action]
+        dep = f"Owned{self.name}" if endpoint.owned else f"{self.name}Dep"
+        return f"{self.module}: {dep}"
+
+    # the user model -------------------------------------------------------------------
+
+    @property
+    def admin_defaults(self) -> list[tuple[str, str]]:
+        """The zero value of each other required field, for the admin made at startup."""
+        return [
+            (f.name, py(zero_value(f.field.type)))
+            for f in self.writable
+            if f.field.required and not (f.field.is_username or f.field.is_password)
+        ]
+
+    @property
+    def admin_imports(self) -> str:
+        imports = Imports()
+        for f in self.writable:
+            if f.field.required and not (f.field.is_username or f.field.is_password):
+                _value_imports(imports, zero_value(f.field.type))
+        return imports.render()
+
+    # tests ----------------------------------------------------------------------------
+
+    @property
+    def capacity(self) -> int:
+        """How many rows the tests may create (unique fields with few values limit it)."""
+        limits = [f.capacity for f in self.fields if f.field.unique and f.capacity]
+        return min(limits, default=1000)
+
+
+@dataclass
+class ProjectView:
+    project: Project
+    models: list[ModelView] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.models = [ModelView(m, self) for m in self.project.models]
+
+    def model(self, name: str) -> ModelView:
+        return next(m for m in self.models if m.name == name)
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    @property
+    def routed_models(self) -> list[ModelView]:
+        return [m for m in self.by_module if m.has_routes]
+
+    @property
+    def by_module(self) -> list[ModelView]:
+        return sorted(self.models, key=lambda m: m.module)
+
+    @property
+    def user(self) -> ModelView:
+        return self.model(self.project.auth.user_model)
+
+    @property
+    def auth(self) -> Any:
+        return self.project.auth
+
+    @property
+    def creation_order(self) -> list[ModelView]:
+        return [self.model(m.name) for m in self.project.creation_order()]
+
+    @property
+    def migration(self) -> list[MigrationTable]:
+        return migration_tables(self)
+
+
+# -- the initial Alembic revision --------------------------------------------------------
+
+SA_TYPE = {
+    FieldType.INT: 'sa.BigInteger().with_variant(sa.Integer(), "sqlite")',
+    FieldType.FLOAT: "sa.Float()",
+    FieldType.TEXT: "sa.Text()",
+    FieldType.BOOL: "sa.Boolean()",
+    FieldType.DATETIME: "sa.DateTime(timezone=True)",
+    FieldType.DATE: "sa.Date()",
+}
+
+
+@dataclass
+class MigrationTable:
+    table: str
+    columns: list[str]
+    constraints: list[str]
+    indexes: list[str]
+    deferred_fks: list[str]  # to tables created later (cycles of nullable FKs)
+    deferred_fk_names: list[str]
+
+
+def migration_tables(project: ProjectView) -> list[MigrationTable]:
+    created: set[str] = set()
+    tables: list[MigrationTable] = []
+    for view in project.creation_order:
+        model = view.model
+        columns: list[str] = []
+        constraints = [f"sa.PrimaryKeyConstraint('id', name=op.f({py('pk_' + model.table)}))"]
+        indexes: list[str] = []
+        deferred: list[str] = []
+        deferred_names: list[str] = []
+        for f in model.fields:
+            sa_type = (
+                f"sa.String(length={f.column_length})"
+                if f.type is FieldType.STRING
+                else SA_TYPE[f.type]
+            )
+            columns.append(f"sa.Column({py(f.name)}, {sa_type}, nullable={f.nullable})")
+            if f.unique:
+                name = f"uq_{model.table}_{f.name}"
+                constraints.append(f"sa.UniqueConstraint({py(f.name)}, name=op.f({py(name)}))")
+            elif f.index:
+                name = f"ix_{model.table}_{f.name}"
+                indexes.append(
+                    f"op.create_index(op.f({py(name)}), {py(model.table)}, [{py(f.name)}])"
+                )
+            if f.relation is not None:
+                parent = project.model(f.relation.parent).table
+                name = f"fk_{model.table}_{f.name}_{parent}"
+                args = (
+                    f"[{py(f.name)}], [{py(parent + '.id')}], name=op.f({py(name)}), "
+                    f"ondelete={py(ON_DELETE_SQL[f.relation.on_delete])}"
+                )
+                if parent in created or parent == model.table:
+                    constraints.append(f"sa.ForeignKeyConstraint({args})")
+                else:
+                    deferred_names.append(py(name))
+                    deferred.append(
+                        f"batch_op.create_foreign_key(op.f({py(name)}), {py(parent)}, "
+                        f"[{py(f.name)}], ['id'], ondelete={py(ON_DELETE_SQL[f.relation.on_delete])})"
+                    )
+        if model.is_user_model:
+            columns.append(
+                "sa.Column('role', sa.Enum('admin', 'user', name='role', native_enum=False, "
+                "length=16), nullable=False)"
+            )
+        created.add(model.table)
+        tables.append(
+            MigrationTable(
+                model.table, columns, constraints, indexes, deferred, deferred_names
+            )
+        )
+    return tables

@@ -1,0 +1,50 @@
+"""The schema plugin: the project schema's format, its rules, and its normalised form.
+
+    from schema import normalize, check, load_file
+    project = normalize(load_file("schema.yaml"))   # raises SchemaError listing every problem
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, SchemaError
+from .loader import dump_yaml, load_file, load_text
+from .project import AuthSettings, Model, ModelField, Project, Relation, check, normalize
+from .spec import Level, OnDelete, ProjectSpec
+
+HERE = Path(__file__).parent
+EXAMPLES = HERE / "examples"
+JSON_SCHEMA_PATH = HERE / "schema.json"
+
+# The embedded default: the brief's example, used when no schema is given at all.
+DEFAULT_SCHEMA: dict[str, Any] = json.loads((EXAMPLES / "brief.json").read_text())
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the project schema format, for editors."""
+    return ProjectSpec.model_json_schema()
+
+
+__all__ = [
+    "DEFAULT_SCHEMA",
+    "EXAMPLES",
+    "JSON_SCHEMA_PATH",
+    "AuthSettings",
+    "Level",
+    "Model",
+    "ModelField",
+    "OnDelete",
+    "Problem",
+    "Project",
+    "Relation",
+    "SchemaError",
+    "check",
+    "dump_yaml",
+    "json_schema",
+    "load_file",
+    "load_text",
+    "normalize",
+]

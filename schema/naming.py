@@ -1,0 +1,51 @@
+"""Naming rules: one place that turns a model name into its module, table, URL and plural."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from functools import cache
+
+import inflect
+
+_inflect = inflect.engine()
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+URL_PATH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_WORD_BOUNDARY_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY_2 = re.compile(r"([a-z0-9])([A-Z])")
+
+
+@cache
+def snake_case(name: str) -> str:
+    """`BlogPost` -> `blog_post`, `HTTPRequest` -> `http_request`, `user_id` unchanged."""
+    name = _WORD_BOUNDARY_1.sub(r"\1_\2", name)
+    name = _WORD_BOUNDARY_2.sub(r"\1_\2", name)
+    return re.sub(r"_+", "_", name).lower()
+
+
+def kebab_case(name: str) -> str:
+    return snake_case(name).replace("_", "-")
+
+
+@cache
+def plural(snake: str) -> str:
+    """Plural of a snake_case name, inflecting its last word: `blog_post` -> `blog_posts`."""
+    head, _, last = snake.rpartition("_")
+    word = _inflect.plural_noun(last) or last  # type: ignore[arg-type]
+    return f"{head}_{word}" if head else word
+
+
+def is_keyword(name: str) -> bool:
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
+
+
+def relationship_name(fk_field: str) -> str:
+    """The attribute that holds the related record of an FK: `author_id` -> `author`."""
+    for suffix in ("_id", "Id"):
+        if fk_field.endswith(suffix) and len(fk_field) > len(suffix):
+            return fk_field[: -len(suffix)]
+    return f"{fk_field}_record"

@@ -1,0 +1,832 @@
+"""The normalised project: every name, type, relation and level decided and checked.
+
+`normalize()` takes a schema as parsed from YAML or JSON, checks it against every
+rule of the format, and returns a `Project` whose models carry everything code
+generation needs. It never stops at the first problem: all of them are collected
+and raised together in one `SchemaError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import naming
+from .errors import Loc, Problem, SchemaError
+from .field_types import DEFAULT_STRING_LENGTH, INT64_MAX, INT64_MIN, FieldType, coerce_value
+from .spec import (
+    ACTIONS,
+    AuthSpec,
+    FieldEntry,
+    FieldSpec,
+    Level,
+    LevelName,
+    ModelSpec,
+    OnDelete,
+    Registration,
+    RelationEntry,
+    RelationSpec,
+)
+
+TOP_LEVEL_KEYS = ("project_name", "models", "apis", "auth")
+CRUD_ACTIONS = ("create", "list", "detail", "update", "delete")
+BUILTIN_USER_MODEL = "User"
+
+# Field names the generated code uses for itself.
+RESERVED_FIELDS = {
+    "limit": "it is a list parameter",
+    "offset": "it is a list parameter",
+    "sort": "it is a list parameter",
+    "metadata": "SQLAlchemy reserves it on models",
+    "registry": "SQLAlchemy reserves it on models",
+}
+PYDANTIC_ATTRIBUTES = {name for name in dir(BaseModel) if not name.startswith("_")}
+TIMESTAMP_FIELDS = ("created_at", "updated_at")
+
+# Model names and their snake_case forms that would shadow names in the generated code.
+RESERVED_MODEL_NAMES = {
+    "Base",
+    "Role",
+    "Session",
+    "Settings",
+    "Annotated",
+    "Any",
+    "Depends",
+    "Mapped",
+    "BaseModel",
+    "Field",
+    "Query",
+    "Path",
+    "Response",
+    "Request",
+    "FastAPI",
+    "APIRouter",
+    "HTTPException",
+    "True",
+    "False",
+    "None",
+}
+RESERVED_MODULES = {
+    "app",
+    "auth",
+    "base",
+    "changes",
+    "common",
+    "config",
+    "crud",
+    "current_user",
+    "data",
+    "database",
+    "deps",
+    "errors",
+    "func",
+    "main",
+    "migrations",
+    "models",
+    "params",
+    "payload",
+    "query",
+    "request",
+    "response",
+    "router",
+    "routers",
+    "schemas",
+    "security",
+    "select",
+    "session",
+    "settings",
+    "status",
+    "tests",
+    "total",
+    "types",
+}
+RESERVED_PATHS = {"auth", "health", "docs", "redoc", "openapi.json", "static"}
+GENERATED_SUFFIXES = ("Create", "Update", "Read", "ListParams", "Dep", "Register", "MeUpdate")
+
+
+@dataclass
+class Relation:
+    """A one-to-many relation: `child.fk` points at `parent`."""
+
+    child: str
+    fk: str
+    parent: str
+    on_delete: OnDelete
+    nullable: bool
+    attribute: str  # the related record on the child: post.user
+    back_populates: str  # the children on the parent: user.posts
+    several_to_parent: bool = False  # the child has more than one FK to the parent
+
+    @property
+    def is_self(self) -> bool:
+        return self.child == self.parent
+
+
+@dataclass
+class ModelField:
+    name: str
+    type: FieldType
+    nullable: bool = False
+    required: bool = True  # must be sent on create
+    unique: bool = False
+    index: bool = False
+    default: Any = None
+    has_default: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    ge: int | float | None = None
+    le: int | float | None = None
+    description: str | None = None
+    secret: bool = False
+    primary_key: bool = False
+    relation: Relation | None = None
+    is_password: bool = False
+    is_username: bool = False
+    server_set: bool = False  # timestamps: set by the server, read-only to clients
+
+    @property
+    def writable(self) -> bool:
+        return not (self.primary_key or self.server_set)
+
+    @property
+    def readable(self) -> bool:
+        return not (self.secret or self.is_password)
+
+    @property
+    def filterable(self) -> bool:
+        return self.readable and not self.primary_key
+
+    @property
+    def column_length(self) -> int | None:
+        """The VARCHAR length of a string column (a password column holds a hash)."""
+        if self.type is not FieldType.STRING:
+            return None
+        if self.is_password:
+            return DEFAULT_STRING_LENGTH
+        return self.max_length or DEFAULT_STRING_LENGTH
+
+    @property
+    def value_max_length(self) -> int | None:
+        """The longest value a client may send."""
+        if self.type is FieldType.STRING and not self.is_password:
+            return self.max_length or DEFAULT_STRING_LENGTH
+        return self.max_length
+
+
+@dataclass
+class Model:
+    name: str
+    module: str
+    plural: str
+    table: str
+    path: str
+    fields: list[ModelField]
+    levels: dict[str, Level]
+    relations: list[Relation] = field(default_factory=list)  # FKs of this model
+    children: list[Relation] = field(default_factory=list)  # FKs pointing at this model
+    owner_field: str | None = None  # on the user model: "id"
+    timestamps: bool = False
+    is_user_model: bool = False
+    builtin: bool = False
+
+    def field(self, name: str) -> ModelField:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def endpoints(self) -> list[str]:
+        return [action for action in CRUD_ACTIONS if self.levels[action] is not Level.OFF]
+
+    def level(self, action: str) -> str:
+        return self.levels[action].value
+
+
+@dataclass
+class AuthSettings:
+    user_model: str
+    username_field: str
+    password_field: str
+    token_expire_minutes: int
+    registration: bool
+
+
+@dataclass
+class Project:
+    name: str
+    models: list[Model]
+    auth: AuthSettings
+
+    def model(self, name: str) -> Model:
+        return next(m for m in self.models if m.name == name)
+
+    @property
+    def user_model(self) -> Model:
+        return self.model(self.auth.user_model)
+
+    def creation_order(self) -> list[Model]:
+        """Models ordered so that every parent comes before its children (cycles aside)."""
+        done: dict[str, Model] = {}
+        visiting: set[str] = set()
+
+        def visit(model: Model) -> None:
+            if model.name in done or model.name in visiting:
+                return
+            visiting.add(model.name)
+            for relation in model.relations:
+                visit(self.model(relation.parent))
+            visiting.discard(model.name)
+            done[model.name] = model
+
+        for model in self.models:
+            visit(model)
+        return list(done.values())
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, loc: Loc, msg: str) -> None:
+        self.items.append(Problem(tuple(loc), msg))
+
+    def extend_from(self, error: ValidationError, prefix: Loc) -> None:
+        for item in error.errors(include_url=False):
+            loc = prefix + tuple(item["loc"])
+            msg = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                msg = f"unknown key {str(loc[-1])!r}"
+            elif item["type"] == "missing":
+                msg = "this key is required"
+            self.items.append(Problem(loc, msg))
+
+
+_model_adapter = TypeAdapter(ModelSpec)
+_field_adapter: TypeAdapter[FieldSpec] = TypeAdapter(FieldEntry)
+_relation_adapter: TypeAdapter[RelationSpec] = TypeAdapter(RelationEntry)
+_level_adapter: TypeAdapter[Level] = TypeAdapter(LevelName)
+_auth_adapter = TypeAdapter(AuthSpec)
+
+
+def check(data: Any) -> list[Problem]:
+    """Every problem with a schema; an empty list means it is valid."""
+    try:
+        normalize(data)
+    except SchemaError as error:
+        return error.problems
+    return []
+
+
+def normalize(data: Any, *, project_name: str | None = None) -> Project:
+    """Check a parsed schema and return the normalised project, or raise SchemaError."""
+    problems = _Problems()
+    if not isinstance(data, Mapping):
+        raise SchemaError([Problem((), "a schema must be a mapping with a 'models' key")])
+
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            problems.add((str(key),), f"unknown key; expected {', '.join(TOP_LEVEL_KEYS)}")
+    name = data.get("project_name") or project_name or "backend"
+    if not isinstance(name, str):
+        problems.add(("project_name",), "must be a string")
+        name = "backend"
+
+    specs = _parse_models(data, problems)
+    apis = _parse_apis(data.get("apis"), problems)
+    auth_spec = _parse(data.get("auth"), _auth_adapter, ("auth",), problems) or AuthSpec()
+
+    project = _Builder(specs, apis, auth_spec, problems, str(name)).build()
+    if problems.items:
+        raise SchemaError(problems.items)
+    return project
+
+
+def _parse(value: Any, adapter: TypeAdapter[Any], loc: Loc, problems: _Problems) -> Any:
+    try:
+        return adapter.validate_python({} if value is None else value)
+    except ValidationError as error:
+        problems.extend_from(error, loc)
+        return None
+
+
+def _parse_models(data: Mapping[str, Any], problems: _Problems) -> dict[str, ModelSpec | None]:
+    """Each model, field and relation parsed on its own, so one broken part does not hide the
+    others' problems. A model whose options fail to parse maps to None: its name still exists
+    for relations and apis; a field or relation that fails to parse is left out.
+    """
+    if "models" not in data:
+        problems.add(("models",), "this key is required")
+        return {}
+    raw = data["models"]
+    if not isinstance(raw, Mapping) or not raw:
+        problems.add(("models",), "must be a mapping of model names to models, with at least one")
+        return {}
+    return {str(name): _parse_model(("models", str(name)), value, problems) for name, value in raw.items()}
+
+
+def _parse_model(loc: Loc, value: Any, problems: _Problems) -> ModelSpec | None:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        problems.add(loc, "a model must be a mapping (fields, relations, options)")
+        return None
+    options = {k: v for k, v in value.items() if k not in ("fields", "relations")}
+    spec = _parse(options, _model_adapter, loc, problems)
+    parts: dict[str, dict[str, Any]] = {}
+    for part, adapter in (("fields", _field_adapter), ("relations", _relation_adapter)):
+        entries = value.get(part) or {}
+        parts[part] = {}
+        if not isinstance(entries, Mapping):
+            problems.add(loc + (part,), f"{part} must be a mapping of names to {part}")
+            continue
+        for key, entry in entries.items():
+            parsed = _parse(entry, adapter, loc + (part, str(key)), problems)
+            parts[part][str(key)] = parsed
+    if spec is None:
+        return None
+    return spec.model_copy(update=parts)
+
+
+def _parse_apis(value: Any, problems: _Problems) -> dict[str, dict[str, Level]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.add(("apis",), "must be a mapping of model names to {action: level}")
+        return {}
+    apis: dict[str, dict[str, Level]] = {}
+    for model, actions in value.items():
+        loc: Loc = ("apis", str(model))
+        apis[str(model)] = {}
+        if not isinstance(actions, Mapping):
+            problems.add(loc, "must be a mapping of actions to levels")
+            continue
+        for action, level in actions.items():
+            if action not in ACTIONS:
+                problems.add(loc + (str(action),), f"unknown action; expected one of {', '.join(ACTIONS)}")
+                continue
+            parsed = _parse(level, _level_adapter, loc + (str(action),), problems)
+            if parsed is not None:
+                apis[str(model)][str(action)] = parsed
+    return apis
+
+
+class _Builder:
+    """Turns checked specs into models, recording every rule broken on the way."""
+
+    def __init__(
+        self,
+        specs: dict[str, ModelSpec | None],
+        apis: dict[str, dict[str, Level]],
+        auth: AuthSpec,
+        problems: _Problems,
+        project_name: str,
+    ) -> None:
+        self.specs = specs
+        self.apis = apis
+        self.auth = auth
+        self.problems = problems
+        self.project_name = project_name
+        self.models: dict[str, Model] = {}
+
+    def build(self) -> Project:
+        user_model = self._user_model_name()
+        for name, spec in self.specs.items():
+            self._check_model_name(name)
+            if spec is not None:
+                self.models[name] = self._model(name, spec)
+        if user_model == BUILTIN_USER_MODEL and BUILTIN_USER_MODEL not in self.specs:
+            self.models = {BUILTIN_USER_MODEL: self._builtin_user(), **self.models}
+        self._check_collisions()
+        if user_model in self.models:
+            self._setup_user_model(self.models[user_model])
+        self._relations(user_model)
+        self._check_required_cycles()
+        self._levels(user_model)
+        self._owners(user_model)
+        auth = AuthSettings(
+            user_model=user_model,
+            username_field=self.auth.username_field,
+            password_field=self.auth.password_field,
+            token_expire_minutes=self.auth.token_expire_minutes,
+            registration=self.auth.registration is Registration.OPEN,
+        )
+        return Project(self.project_name, list(self.models.values()), auth)
+
+    # -- models and fields ------------------------------------------------------------
+
+    def _check_model_name(self, name: str) -> None:
+        loc = ("models", name)
+        if not naming.PASCAL_CASE.match(name):
+            self.problems.add(loc, "model names are PascalCase identifiers, like BlogPost")
+        elif name in RESERVED_MODEL_NAMES:
+            self.problems.add(loc, f"{name!r} is reserved by the generated code")
+        elif naming.snake_case(name) in RESERVED_MODULES or naming.is_keyword(
+            naming.snake_case(name)
+        ):
+            self.problems.add(
+                loc, f"its module name {naming.snake_case(name)!r} is reserved by the generated code"
+            )
+        for other in self.specs:
+            for suffix in GENERATED_SUFFIXES:
+                if name == other + suffix:
+                    self.problems.add(loc, f"clashes with the generated class {other}{suffix}")
+
+    def _model(self, name: str, spec: ModelSpec) -> Model:
+        loc: Loc = ("models", name)
+        module = naming.snake_case(name)
+        plural = naming.plural(module)
+        table = spec.table or plural
+        path = spec.path.strip("/") if spec.path is not None else naming.kebab_case(plural)
+        if spec.table is not None and not naming.TABLE_NAME.match(spec.table):
+            self.problems.add(loc + ("table",), "a table name is lower snake_case, like blog_posts")
+        if spec.path is not None and not naming.URL_PATH.match(path):
+            self.problems.add(loc + ("path",), "a path is lower kebab-case, like blog-posts")
+        if path in RESERVED_PATHS:
+            where = loc + ("path",) if spec.path is not None else loc
+            self.problems.add(where, f"the path /{path} is reserved by the generated app")
+
+        fields = [ModelField(name="id", type=FieldType.INT, primary_key=True)]
+        for field_name, field_spec in spec.fields.items():
+            if field_spec is None:
+                continue
+            built = self._field(loc + ("fields", field_name), field_name, field_spec)
+            if built is not None and built.name == "id":
+                continue
+            if built is not None:
+                fields.append(built)
+        if spec.timestamps:
+            for stamp in TIMESTAMP_FIELDS:
+                if stamp in spec.fields:
+                    self.problems.add(
+                        loc + ("fields", stamp), "timestamps: true adds this field itself"
+                    )
+                else:
+                    fields.append(
+                        ModelField(name=stamp, type=FieldType.DATETIME, server_set=True)
+                    )
+        return Model(
+            name=name,
+            module=module,
+            plural=plural,
+            table=table,
+            path=path,
+            fields=fields,
+            levels={},
+            timestamps=spec.timestamps,
+        )
+
+    def _field(self, loc: Loc, name: str, spec: FieldSpec) -> ModelField | None:
+        problems_before = len(self.problems.items)
+        if not naming.IDENTIFIER.match(name) or naming.is_keyword(name):
+            self.problems.add(
+                loc, "field names are identifiers (letters, digits, _), not Python keywords"
+            )
+        elif name in RESERVED_FIELDS:
+            self.problems.add(loc, f"{name!r} is reserved: {RESERVED_FIELDS[name]}")
+        elif name in PYDANTIC_ATTRIBUTES or name.startswith("model_"):
+            self.problems.add(loc, f"{name!r} would shadow a Pydantic model attribute")
+        if name == "id":
+            if spec.type is not FieldType.INT:
+                self.problems.add(loc + ("type",), "id is the integer primary key: use int")
+            extra = spec.model_fields_set - {"type", "description"}
+            if extra:
+                self.problems.add(loc, "id is the primary key; only its type may be given")
+            return None
+
+        if spec.default is not None or "default" in spec.model_fields_set:
+            has_default = spec.default is not None
+        else:
+            has_default = False
+        default = None
+        if has_default:
+            try:
+                default = coerce_value(spec.type, spec.default)
+            except ValueError as error:
+                self.problems.add(loc + ("default",), f"does not match type {spec.type}: {error}")
+        if not spec.required and not has_default and not spec.nullable:
+            self.problems.add(
+                loc + ("required",), "required: false needs a default or nullable: true"
+            )
+
+        if not spec.type.is_textual:
+            for option in ("min_length", "max_length"):
+                if getattr(spec, option) is not None:
+                    self.problems.add(loc + (option,), f"only string and text fields have {option}")
+        if not spec.type.is_numeric:
+            for option in ("ge", "le"):
+                if getattr(spec, option) is not None:
+                    self.problems.add(loc + (option,), f"only int and float fields have {option}")
+        ge, le = spec.ge, spec.le
+        if spec.type is FieldType.INT:
+            ge, le = self._int_bound(loc + ("ge",), ge), self._int_bound(loc + ("le",), le)
+        if ge is not None and le is not None and ge > le:
+            self.problems.add(loc + ("le",), f"le ({le}) is smaller than ge ({ge})")
+        if (
+            spec.min_length is not None
+            and spec.max_length is not None
+            and spec.min_length > spec.max_length
+        ):
+            self.problems.add(loc + ("max_length",), "max_length is smaller than min_length")
+        if has_default and default is not None:
+            self._check_default_range(loc + ("default",), spec, default, ge, le)
+        if len(self.problems.items) > problems_before:
+            return None
+        return ModelField(
+            name=name,
+            type=spec.type,
+            nullable=spec.nullable,
+            required=spec.required and not has_default and not spec.nullable,
+            unique=spec.unique,
+            index=spec.index,
+            default=default,
+            has_default=has_default,
+            min_length=spec.min_length,
+            max_length=spec.max_length,
+            ge=ge,
+            le=le,
+            description=spec.description,
+            secret=spec.secret,
+        )
+
+    def _int_bound(self, loc: Loc, bound: float | None) -> int | None:
+        if bound is None:
+            return None
+        if bound != int(bound) or not INT64_MIN <= bound <= INT64_MAX:
+            self.problems.add(loc, "an int bound must be a whole number in the 64-bit range")
+            return None
+        return int(bound)
+
+    def _check_default_range(
+        self, loc: Loc, spec: FieldSpec, value: Any, ge: float | None, le: float | None
+    ) -> None:
+        if isinstance(value, str):
+            if spec.min_length is not None and len(value) < spec.min_length:
+                self.problems.add(loc, f"shorter than min_length {spec.min_length}")
+            longest = spec.max_length or (
+                DEFAULT_STRING_LENGTH if spec.type is FieldType.STRING else None
+            )
+            if longest is not None and len(value) > longest:
+                self.problems.add(loc, f"longer than the maximum length {longest}")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if ge is not None and value < ge:
+                self.problems.add(loc, f"smaller than ge {ge}")
+            if le is not None and value > le:
+                self.problems.add(loc, f"larger than le {le}")
+
+    def _check_collisions(self) -> None:
+        seen: dict[tuple[str, str], str] = {}
+        for model in self.models.values():
+            for kind, value in (
+                ("module name", model.module),
+                ("table", model.table),
+                ("path", model.path),
+                ("plural", model.plural),
+            ):
+                other = seen.setdefault((kind, value), model.name)
+                if other != model.name:
+                    loc = ("models", model.name)
+                    if kind in ("table", "path") and model.name in self.specs:
+                        spec = self.specs[model.name]
+                        if spec is not None and getattr(spec, kind) is not None:
+                            loc = loc + (kind,)
+                    self.problems.add(loc, f"its {kind} {value!r} is the same as {other}'s")
+
+    # -- the user model -----------------------------------------------------------
+
+    def _user_model_name(self) -> str:
+        name = self.auth.user_model
+        if name is None:
+            return BUILTIN_USER_MODEL
+        if name not in self.specs:
+            self.problems.add(("auth", "user_model"), f"there is no model named {name!r}")
+        return name
+
+    def _builtin_user(self) -> Model:
+        module = naming.snake_case(BUILTIN_USER_MODEL)
+        return Model(
+            name=BUILTIN_USER_MODEL,
+            module=module,
+            plural=naming.plural(module),
+            table="users",
+            path="users",
+            fields=[ModelField(name="id", type=FieldType.INT, primary_key=True)],
+            levels={},
+            builtin=True,
+        )
+
+    def _setup_user_model(self, model: Model) -> None:
+        model.is_user_model = True
+        loc: Loc = ("models", model.name, "fields")
+        names = {f.name for f in model.fields}
+        if "role" in names:
+            self.problems.add(loc + ("role",), "'role' is reserved on the user model")
+        username, password = self.auth.username_field, self.auth.password_field
+        for option, value in (("username_field", username), ("password_field", password)):
+            if not naming.IDENTIFIER.match(value) or naming.is_keyword(value):
+                self.problems.add(("auth", option), "must be a field name (an identifier)")
+        if username == password:
+            self.problems.add(("auth", "password_field"), "must differ from username_field")
+            return
+        for name, is_username in ((username, True), (password, False)):
+            if name not in names:
+                model.fields.append(ModelField(name=name, type=FieldType.STRING))
+            user_field = model.field(name)
+            if not user_field.type.is_textual:
+                self.problems.add(loc + (name, "type"), "must be a string or text field")
+            if user_field.nullable or not user_field.required:
+                self.problems.add(loc + (name,), "must be required and not nullable")
+            if user_field.relation is not None:
+                self.problems.add(loc + (name,), "cannot be a foreign key")
+            if is_username:
+                user_field.is_username = True
+                user_field.unique = True
+            else:
+                user_field.is_password = True
+                user_field.secret = True
+                user_field.unique = False
+
+    # -- relations ----------------------------------------------------------------
+
+    def _relations(self, user_model: str) -> None:
+        for model in self.models.values():
+            spec = self.specs.get(model.name)
+            if spec is None:
+                continue
+            fk_counts: dict[str, int] = {}
+            relations = {fk: rel for fk, rel in spec.relations.items() if rel is not None}
+            for rel in relations.values():
+                fk_counts[rel.model] = fk_counts.get(rel.model, 0) + 1
+            for fk, rel in relations.items():
+                self._relation(model, fk, rel, fk_counts[rel.model] > 1)
+        self._check_relation_names()
+
+    def _relation(self, model: Model, fk: str, spec: RelationSpec, several: bool) -> None:
+        loc: Loc = ("models", model.name, "relations", fk)
+        if spec.model not in self.models and spec.model not in self.specs:
+            self.problems.add(loc + ("model",), f"there is no model named {spec.model!r}")
+            return
+        if spec.model not in self.models:
+            return  # the target has problems of its own
+        nullable = spec.on_delete is OnDelete.SET_NULL or spec.model == model.name
+        existing = next((f for f in model.fields if f.name == fk), None)
+        if existing is None:
+            if fk in self.specs[model.name].fields:  # type: ignore[union-attr]
+                return  # the field itself has problems
+            if not naming.IDENTIFIER.match(fk) or naming.is_keyword(fk):
+                self.problems.add(loc, "an FK field name is an identifier, not a Python keyword")
+                return
+            if fk in RESERVED_FIELDS or fk in PYDANTIC_ATTRIBUTES or fk == "id":
+                self.problems.add(loc, f"{fk!r} is reserved")
+                return
+            existing = ModelField(name=fk, type=FieldType.INT, required=not nullable)
+            model.fields.append(existing)
+        elif existing.primary_key:
+            self.problems.add(loc, "the primary key cannot be a foreign key")
+            return
+        elif existing.type is not FieldType.INT:
+            self.problems.add(
+                ("models", model.name, "fields", fk, "type"), "a foreign key field must be int"
+            )
+            return
+        if nullable and not existing.nullable:
+            existing.nullable = True
+            existing.required = False
+        existing.index = True
+        relation = Relation(
+            child=model.name,
+            fk=fk,
+            parent=spec.model,
+            on_delete=spec.on_delete,
+            nullable=existing.nullable,
+            attribute=naming.relationship_name(fk),
+            back_populates=spec.back_populates or model.plural,
+            several_to_parent=several,
+        )
+        existing.relation = relation
+        model.relations.append(relation)
+        self.models[spec.model].children.append(relation)
+
+    def _check_relation_names(self) -> None:
+        for model in self.models.values():
+            taken: dict[str, str] = {f.name: f"the field {f.name!r}" for f in model.fields}
+            if model.is_user_model:
+                taken["role"] = "the role field"
+            for relation in model.relations:
+                loc: Loc = ("models", model.name, "relations", relation.fk)
+                name = relation.attribute
+                if name in taken:
+                    self.problems.add(
+                        loc,
+                        f"its relationship attribute {name!r} collides with {taken[name]}",
+                    )
+                else:
+                    taken[name] = f"the relationship of {relation.fk!r}"
+            for relation in model.children:
+                loc = ("models", relation.child, "relations", relation.fk, "back_populates")
+                name = relation.back_populates
+                if not naming.IDENTIFIER.match(name) or naming.is_keyword(name):
+                    self.problems.add(loc, "must be an identifier, not a Python keyword")
+                elif name in taken:
+                    hint = (
+                        "; two relations to the same model need distinct back_populates"
+                        if relation.several_to_parent
+                        else ""
+                    )
+                    self.problems.add(
+                        loc,
+                        f"{name!r} on {model.name} collides with {taken[name]}{hint}",
+                    )
+                else:
+                    taken[name] = f"the back_populates of {relation.child}.{relation.fk}"
+
+    def _check_required_cycles(self) -> None:
+        """Refuse models that can never get a first row: a cycle of NOT NULL FKs."""
+        graph = {
+            m.name: [r.parent for r in m.relations if not r.nullable] for m in self.models.values()
+        }
+        reported: set[frozenset[str]] = set()
+
+        def walk(start: str, node: str, trail: list[str]) -> Iterator[list[str]]:
+            for parent in graph.get(node, []):
+                if parent == start:
+                    yield trail + [parent]
+                elif parent not in trail:
+                    yield from walk(start, parent, trail + [parent])
+
+        for name in graph:
+            for cycle in walk(name, name, [name]):
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    self.problems.add(
+                        ("models", name, "relations"),
+                        "required foreign keys form a cycle ("
+                        + " -> ".join(cycle)
+                        + "): no row could ever be created; make one of them nullable"
+                        " (on_delete: set_null)",
+                    )
+
+    # -- permissions --------------------------------------------------------------
+
+    def _levels(self, user_model: str) -> None:
+        for name, actions in self.apis.items():
+            if name not in self.specs:
+                self.problems.add(("apis", name), f"there is no model named {name!r}")
+        for model in self.models.values():
+            if model.builtin:
+                model.levels = {action: Level.OFF for action in CRUD_ACTIONS}
+                continue
+            given = self.apis.get(model.name, {})
+            read = given.get("read", Level.ADMIN)
+            model.levels = {
+                "create": given.get("create", Level.ADMIN),
+                "list": given.get("list", read),
+                "detail": given.get("detail", read),
+                "update": given.get("update", Level.ADMIN),
+                "delete": given.get("delete", Level.ADMIN),
+            }
+
+    def _owners(self, user_model: str) -> None:
+        for model in self.models.values():
+            spec = self.specs.get(model.name)
+            declared = spec.owner if spec is not None else None
+            uses_owner = Level.OWNER in model.levels.values()
+            if model.name == user_model:
+                if declared is not None:
+                    self.problems.add(
+                        ("models", model.name, "owner"),
+                        "the user model owns itself: each user owns their own record",
+                    )
+                model.owner_field = "id"
+                continue
+            to_user = [r for r in model.relations if r.parent == user_model]
+            if declared is not None:
+                if declared not in {r.fk for r in to_user}:
+                    self.problems.add(
+                        ("models", model.name, "owner"),
+                        f"must name a foreign key to the user model {user_model}",
+                    )
+                    continue
+                model.owner_field = declared
+            elif len(to_user) == 1:
+                model.owner_field = to_user[0].fk
+            if uses_owner and model.owner_field is None:
+                actions = [a for a, level in model.levels.items() if level is Level.OWNER]
+                reason = (
+                    "it has several foreign keys to the user model; name one with owner:"
+                    if len(to_user) > 1
+                    else f"it has no foreign key to the user model {user_model}"
+                )
+                for action in actions:
+                    self.problems.add(
+                        ("apis", model.name, _declared_action(self.apis, model.name, action)),
+                        f"the owner level needs an owner, but {reason}",
+                    )
+
+
+def _declared_action(apis: dict[str, dict[str, Level]], model: str, action: str) -> str:
+    given = apis.get(model, {})
+    if action in given or action not in ("list", "detail"):
+        return action
+    return "read"
