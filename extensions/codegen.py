@@ -155,16 +155,29 @@ class FieldView:
             out.append(f"min_length={f.min_length}")
         if f.value_max_length is not None:
             out.append(f"max_length={f.value_max_length}")
-        if f.ge is not None:
-            out.append(f"ge={_number(f.ge)}")
-        if f.le is not None:
-            out.append(f"le={_number(f.le)}")
+        bounded = f.ge is not None or f.le is not None
+        if f.type is FieldType.INT and bounded:
+            # Int64's own bounds would win over these: the field is a plain int, bounded here.
+            out.append(f"ge={f.ge if f.ge is not None else 'INT64_MIN'}")
+            out.append(f"le={f.le if f.le is not None else 'INT64_MAX'}")
+        else:
+            if f.ge is not None:
+                out.append(f"ge={_number(f.ge)}")
+            if f.le is not None:
+                out.append(f"le={_number(f.le)}")
         if f.description:
             out.append(f"description={py(f.description)}")
         return out
 
     def input_annotation(self, imports: Imports, *, nullable: bool | None = None) -> str:
-        type_name = INPUT_TYPE[self.field.type]
+        f = self.field
+        type_name = INPUT_TYPE[f.type]
+        if f.type is FieldType.INT and (f.ge is not None or f.le is not None):
+            type_name = "int"
+            if f.ge is None:
+                imports.add("database", "INT64_MIN")
+            if f.le is None:
+                imports.add("database", "INT64_MAX")
         _type_imports(imports, type_name)
         nullable = self.field.nullable if nullable is None else nullable
         return f"{type_name} | None" if nullable else type_name
@@ -196,7 +209,9 @@ class FieldView:
         return f"{f.name}: {annotation}"
 
     def filter_line(self, imports: Imports) -> str:
-        return f"{self.field.name}: {self.input_annotation(imports, nullable=True)} = None"
+        type_name = INPUT_TYPE[self.field.type]
+        _type_imports(imports, type_name)
+        return f"{self.field.name}: {type_name} | None = None"
 
     # test data --------------------------------------------------------------------
 
@@ -683,6 +698,94 @@ class ModelView:
     # tests ----------------------------------------------------------------------------
 
     @property
+    def payload_items(self) -> list[tuple[str, str]]:
+        """(field, Python expression) of a valid create payload; `n` makes it distinct."""
+        items: list[tuple[str, str]] = []
+        for f in self.writable:
+            relation = f.field.relation
+            if relation is not None:
+                if f.field.required:
+                    parent = self.project.model(relation.parent)
+                    items.append((f.name, f"make_{parent.module}(session).id"))
+                continue
+            items.append((f.name, f.sample()))
+        return items
+
+    @property
+    def required_fields(self) -> list[str]:
+        return [
+            f.name
+            for f in self.writable
+            if f.field.required and not (self.owner_create and f.name == self.owner_field)
+        ]
+
+    @property
+    def unique_fields(self) -> list[str]:
+        return [f.name for f in self.writable if f.field.unique]
+
+    @property
+    def not_null_fields(self) -> list[str]:
+        return [f.name for f in self.writable if not f.field.nullable]
+
+    @property
+    def invalid_values(self) -> list[tuple[str, str]]:
+        return [
+            (f.name, value)
+            for f in self.writable
+            if f.field.relation is None and (value := f.invalid_sample()) is not None
+        ]
+
+    @property
+    def update_field(self) -> FieldView | None:
+        """A plain field a PATCH test can change."""
+        return next(
+            (
+                f
+                for f in self.writable
+                if f.field.relation is None and not f.field.is_password and f.field.readable
+            ),
+            None,
+        )
+
+    @property
+    def filter_field(self) -> FieldView | None:
+        return next((f for f in self.filterable if f.field.relation is None), None) or next(
+            iter(self.filterable), None
+        )
+
+    @property
+    def datetime_fields(self) -> list[str]:
+        return [
+            f.name for f in self.readable if f.field.type is FieldType.DATETIME
+        ]
+
+    @property
+    def restricting_children(self) -> list[tuple[str, str]]:
+        """(child module, fk) of children whose FK refuses this record's deletion."""
+        return [
+            (self.project.model(r.child).module, r.fk)
+            for r in self.model.children
+            if r.on_delete is OnDelete.RESTRICT and not r.is_self
+        ]
+
+    @property
+    def test_imports(self) -> str:
+        endpoints = self.endpoints
+        imports = Imports().add("fastapi.testclient", "TestClient")
+        imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
+        imports.add("pytest")
+        factories = {f"make_{self.module}"}
+        if "create" in endpoints or "update" in endpoints:
+            factories.add(f"{self.module}_payload")
+        if "list" in endpoints:
+            imports.add("sqlalchemy", "event").add("database", "engine")
+            imports.add("collections.abc", "Callable").add("httpx", "Response")
+        if "delete" in endpoints:
+            factories.update(f"make_{child}" for child, _ in self.restricting_children)
+        imports.add("tests.factories", *factories)
+        return imports.render()
+
+    @property
     def capacity(self) -> int:
         """How many rows the tests may create (unique fields with few values limit it)."""
         limits = [f.capacity for f in self.fields if f.field.unique and f.capacity]
@@ -727,6 +830,21 @@ class ProjectView:
     @property
     def migration(self) -> list[MigrationTable]:
         return migration_tables(self)
+
+    @property
+    def factory_imports(self) -> str:
+        imports = Imports().add("itertools").add("typing", "Any")
+        imports.add("sqlalchemy.orm", "Session")
+        imports.add("auth.security", "hash_password")
+        for model in self.models:
+            imports.add(f"models.{model.module}", model.name)
+            imports.add(f"schemas.{model.module}", f"{model.name}Create")
+            for _, expression in model.payload_items:
+                for name in ("UTC", "date", "datetime", "timedelta"):
+                    if f"{name}(" in expression or f"tzinfo={name}" in expression:
+                        imports.add("datetime", name)
+        imports.add(f"models.{self.user.module}", "Role")
+        return imports.render()
 
 
 # -- the initial Alembic revision --------------------------------------------------------

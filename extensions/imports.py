@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 
-STDLIB = {"datetime", "typing", "collections", "enum", "logging", "secrets", "contextlib", "os"}
+STDLIB = set(sys.stdlib_module_names)
 FIRST_PARTY = {
     "auth",
     "config",
