@@ -812,6 +812,15 @@ class ProjectView:
         return [m for m in self.by_module if m.has_routes]
 
     @property
+    def permission_imports(self) -> str:
+        imports = Imports().add("pytest").add("fastapi.testclient", "TestClient")
+        imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
+        imports.add("dataclasses", "dataclass").add("typing", "Any").add("collections.abc", "Callable")
+        for model in self.routed_models:
+            imports.add("tests.factories", f"make_{model.module}", f"{model.module}_payload")
+        return imports.render()
+
+    @property
     def by_module(self) -> list[ModelView]:
         return sorted(self.models, key=lambda m: m.module)
 
@@ -851,7 +860,7 @@ class ProjectView:
 
 SA_TYPE = {
     FieldType.INT: 'sa.BigInteger().with_variant(sa.Integer(), "sqlite")',
-    FieldType.FLOAT: "sa.Float()",
+    FieldType.FLOAT: "sa.Double()",
     FieldType.TEXT: "sa.Text()",
     FieldType.BOOL: "sa.Boolean()",
     FieldType.DATETIME: "sa.DateTime(timezone=True)",
