@@ -821,6 +821,42 @@ class ProjectView:
         return imports.render()
 
     @property
+    def er_diagram(self) -> list[str]:
+        """Mermaid erDiagram lines for the README."""
+        lines = ["erDiagram"]
+        for model in self.models:
+            lines.append(f"    {model.name} {{")
+            for f in model.fields:
+                keys = "PK" if f.field.primary_key else "FK" if f.relation else ""
+                keys = keys or ("UK" if f.field.unique else "")
+                lines.append(f"        {f.type} {f.name}{' ' + keys if keys else ''}")
+            if model.is_user_model:
+                lines.append("        string role")
+            lines.append("    }")
+        for model in self.models:
+            for relation in model.model.relations:
+                one = "|o" if relation.nullable else "||"
+                lines.append(f"    {relation.parent} {one}--o{{ {model.name} : {relation.fk}")
+        return lines
+
+    @property
+    def endpoint_rows(self) -> list[tuple[str, str, str]]:
+        """(method, path, level) of every generated endpoint, for the README."""
+        rows = []
+        methods = {
+            "create": ("POST", ""),
+            "list": ("GET", ""),
+            "detail": ("GET", "/{id}"),
+            "update": ("PATCH", "/{id}"),
+            "delete": ("DELETE", "/{id}"),
+        }
+        for model in self.routed_models:
+            for action, endpoint in model.endpoints.items():
+                method, suffix = methods[action]
+                rows.append((method, model.path + suffix, endpoint.level))
+        return rows
+
+    @property
     def by_module(self) -> list[ModelView]:
         return sorted(self.models, key=lambda m: m.module)
 
