@@ -308,10 +308,16 @@ class Endpoint:
 
     @property
     def needs_user(self) -> bool:
-        if self.level == "owner":
-            return True
-        # Only an admin sets a role: create and update on the user model look at the caller.
-        return self.model.is_user_model and self.action in ("create", "update")
+        return self.level == "owner" or self.checks_role
+
+    @property
+    def checks_role(self) -> bool:
+        """Only an admin sets a role: below admin level, the user model's writes check it."""
+        return (
+            self.model.is_user_model
+            and self.action in ("create", "update")
+            and self.level != "admin"
+        )
 
     @property
     def owned(self) -> bool:
@@ -335,9 +341,32 @@ class Endpoint:
             args.append("status_code=status.HTTP_201_CREATED")
         if self.action == "delete":
             args.append("status_code=status.HTTP_204_NO_CONTENT")
+        if self.error_codes:
+            args.append(f"responses=error_responses({', '.join(map(str, self.error_codes))})")
         if self.guard:
             args.append(f"dependencies=[{self.guard}]")
         return f"@router.{method}({', '.join(args)})"
+
+    @property
+    def error_codes(self) -> list[int]:
+        codes: set[int] = set()
+        if self.action in ("create", "update"):
+            codes.add(400)  # a body that cannot be parsed at all
+        if self.level != "public":
+            codes.add(401)
+        if self.level in ("admin", "owner") and not (self.level == "owner" and self.action == "list"):
+            codes.add(403)
+        if self.checks_role:
+            codes.add(403)
+        if self.action in ("detail", "update", "delete"):
+            codes.add(404)
+        if self.action in ("create", "update") and self.model.unique_fields:
+            codes.add(409)
+        if self.action == "delete" and any(
+            r.on_delete is OnDelete.RESTRICT for r in self.model.model.children
+        ):
+            codes.add(409)
+        return sorted(codes)
 
 
 @dataclass
@@ -640,6 +669,8 @@ class ModelView:
         if "delete" in endpoints:
             imports.add("fastapi", "status")
         imports.add(f"schemas.{self.module}", *schemas)
+        if any(endpoint.error_codes for endpoint in endpoints.values()):
+            imports.add("errors", "error_responses")
         if self.record_routes:
             imports.add("fastapi", "Depends", "HTTPException", "status")
             imports.add("typing", "Annotated")
@@ -651,11 +682,11 @@ class ModelView:
                 imports.add("auth.deps", endpoint.user_dep)
         if self.owned_record_routes:
             imports.add("auth.deps", "CurrentUser", "ensure_owner")
-        if self.owner_create or (
-            "update" in endpoints and endpoints["update"].owned and self.owner_field != "id"
-        ):
+        if self.owner_create:
+            imports.add("auth.deps", "owner_of_new_record")
+        if "update" in endpoints and endpoints["update"].owned and self.owner_field != "id":
             imports.add("auth.deps", "ensure_can_assign_owner")
-        if self.is_user_model and ("create" in endpoints or "update" in endpoints):
+        if any(endpoint.checks_role for endpoint in endpoints.values()):
             imports.add("auth.deps", "ensure_can_set_role")
         return imports.render()
 
