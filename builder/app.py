@@ -7,8 +7,11 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -51,6 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (auth, projects, validate, builds):
         app.include_router(module.router)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler fails on a body that is not UTF-8; this one never does.
+        detail = jsonable_encoder(_printable(error.errors()))
+        return JSONResponse({"detail": detail}, status_code=422)
+
     @app.exception_handler(OperationalError)
     async def database_unavailable(_request: Request, _error: OperationalError) -> JSONResponse:
         log.exception("platform database error")
@@ -67,6 +76,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, BaseException):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
 
 
 def _process_secret() -> str:

@@ -22,7 +22,7 @@ OPENAPI_BODY = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {"type": "object"}}},
-        "description": "A project schema: models, apis, auth (what `copier copy --data-file` takes).",
+        "description": "A project schema (what `copier copy --data-file` takes).",
     }
 }
 HTTP_PATHS = {

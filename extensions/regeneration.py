@@ -49,9 +49,7 @@ def check_schema_file(
     if not isinstance(edited, dict):
         edited = {}
     recorded = {"models": models, "apis": apis, "auth": auth}
-    changed = [
-        key for key in SECTIONS if _section(edited.get(key)) != _section(recorded[key])
-    ]
+    changed = [key for key in SECTIONS if _section(edited.get(key)) != _section(recorded[key])]
     if "project_name" in edited and edited["project_name"] != project_name:
         changed.append("project_name")
     if not changed:

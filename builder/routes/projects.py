@@ -69,7 +69,7 @@ def _version(session: Session, project: Project, version: int) -> SchemaVersion:
 def schema_problems_response(problems: list[dict[str, Any]]) -> JSONResponse:
     """422 listing every problem, in FastAPI's error shape."""
     detail = [{**problem, "type": "schema"} for problem in problems]
-    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def save_version(session: Session, project: Project, schema: dict[str, Any]) -> SchemaVersion:

@@ -146,13 +146,13 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, { json, form, blob } = {}) {
+async function api(method, path, { json, text, form, blob } = {}) {
   const headers = {};
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   let body;
-  if (json !== undefined) {
+  if (json !== undefined || text !== undefined) {
     headers["Content-Type"] = "application/json";
-    body = JSON.stringify(json);
+    body = text !== undefined ? text : JSON.stringify(json);
   } else if (form) {
     body = new URLSearchParams(form);
   }
@@ -273,12 +273,7 @@ async function openProject(id) {
   state.project = project;
   state.undo = [];
   state.builds = [];
-  let saved = null;
-  try {
-    saved = await api("GET", `/api/projects/${id}/schema`);
-  } catch (error) {
-    if (error.status !== 404) throw error;
-  }
+  const saved = project.latest_version ? await api("GET", `/api/projects/${id}/schema`) : null;
   state.savedJson = saved ? JSON.stringify(saved) : null;
   state.draft = saved || { models: {}, apis: {}, auth: {} };
   const kept = localStorage.getItem(draftKey());
@@ -327,9 +322,11 @@ async function createProject(name) {
 }
 
 async function saveVersion() {
-  const saved = await api("PUT", `/api/projects/${state.project.id}/schema`, { json: state.draft });
-  state.savedJson = JSON.stringify(state.draft);
-  localStorage.removeItem(draftKey());
+  // What is sent is what counts as saved, even if the user edits while it travels.
+  const sent = JSON.stringify(state.draft);
+  const saved = await api("PUT", `/api/projects/${state.project.id}/schema`, { text: sent });
+  state.savedJson = sent;
+  if (JSON.stringify(state.draft) === sent) localStorage.removeItem(draftKey());
   state.project.latest_version = saved.version;
   await loadVersions();
   renderProjects();
@@ -1352,7 +1349,7 @@ function renderDiagram() {
     g.append(s("text", { x: x + 8, y: top + 16, class: "title" }, box.name + (box.note ? `  (${box.note})` : "")));
     box.fields.forEach((f, i) => {
       const fy = top + HEAD + ROW * (i + 1) - 4;
-      g.append(s("text", { x: x + 8, y: fy, class: f.pk ? "pk" : f.fk ? "fk" : "field" }, `${f.pk ? "🔑 " : f.fk ? "↗ " : ""}${f.name}`));
+      g.append(s("text", { x: x + 8, y: fy, class: f.pk ? "pk" : f.fk ? "fk" : "field" }, `${f.pk ? "PK " : f.fk ? "FK " : "   "}${f.name}`));
       g.append(s("text", { x: x + W - 8, y: fy, class: "type", "text-anchor": "end" }, f.type));
     });
     svg.append(g);
@@ -1412,7 +1409,7 @@ function renderEndpoints() {
     )
   );
   holder.replaceChildren(
-    state.previewIsCurrent ? null : h("p", { class: "stale" }, "Showing the last valid schema: fix the problems to update."),
+    ...(state.previewIsCurrent ? [] : [h("p", { class: "stale" }, "Showing the last valid schema: fix the problems to update.")]),
     h("table", { class: "endpoints" }, h("thead", {}, h("tr", {}, h("th", {}, "method"), h("th", {}, "path"), h("th", {}, "model"), h("th", {}, "level"))), h("tbody", {}, rows, authRows))
   );
 }

@@ -1,0 +1,143 @@
+"""The shipped examples and the embedded default render into clean projects whose own tests pass.
+
+Renders (in parallel, once per module): brief.json, blog.yaml, shop.yaml, the default (no data
+file), and a schema with models but no `apis`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Renderer, project_env, run_in, tool
+
+import schema
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = {
+    "brief": schema.EXAMPLES / "brief.json",
+    "blog": schema.EXAMPLES / "blog.yaml",
+    "shop": schema.EXAMPLES / "shop.yaml",
+    "default": None,
+}
+NO_APIS = {"models": schema.DEFAULT_SCHEMA["models"]}
+PYTHON = str(Path(tool("copier")).parent / "python")
+if not Path(PYTHON).exists():
+    PYTHON = sys.executable
+
+PROBE = """
+import json
+from fastapi.testclient import TestClient
+from main import app
+with TestClient(app) as client:
+    print("PROBE " + json.dumps({
+        "list_posts": client.get("/posts").status_code,
+        "read_post": client.get("/posts/1").status_code,
+        "create_post": client.post("/posts", json={}).status_code,
+        "list_users": client.get("/users").status_code,
+    }))
+"""
+
+
+@pytest.fixture(scope="module")
+def projects(render: Renderer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("examples")
+    jobs = {**EXAMPLES, "no-apis": NO_APIS}
+
+    def one(item: tuple[str, object]) -> tuple[str, Path]:
+        name, source = item
+        dst = root / name
+        render(source, dst)
+        return name, dst
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(one, jobs.items()))
+
+
+ALL = [*EXAMPLES, "no-apis"]
+
+
+def probe(project: Path) -> dict[str, int]:
+    result = run_in(project, PYTHON, "-c", PROBE, env=project_env(project, "probe.db"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE "))
+    return yaml.safe_load(line.removeprefix("PROBE "))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_ruff_check_passes(projects: dict[str, Path], name: str) -> None:
+    result = run_in(projects[name], tool("ruff"), "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: extensions/backend.py formats with black.Mode() (target versions inferred), "
+    "the generated pyproject.toml says target-version py311, so `black --check` adds a "
+    "trailing comma after `*conditions` in crud/common.py",
+)
+@pytest.mark.parametrize("name", ALL)
+def test_black_check_passes(projects: dict[str, Path], name: str) -> None:
+    result = run_in(projects[name], tool("black"), "--check", "--diff", "-q", ".")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_generated_suite_passes(projects: dict[str, Path], name: str) -> None:
+    project = projects[name]
+    if not (project / "tests").is_dir():
+        pytest.skip("the generated project has no tests/ yet (template/tests/ is in progress)")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    result = run_in(project, PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", env=env,
+                    timeout=900)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_project_carries_its_schema_with_all_sections(projects: dict[str, Path], name: str) -> None:
+    written = yaml.safe_load((projects[name] / "schema.yaml").read_text())
+    assert {"models", "apis", "auth"} <= set(written)
+    source = EXAMPLES.get(name)
+    expected = schema.load_file(source) if source else (
+        NO_APIS if name == "no-apis" else schema.DEFAULT_SCHEMA
+    )
+    assert written["models"] == expected["models"]
+    assert written["apis"] == expected.get("apis", {})
+    assert schema.check(written) == []
+
+
+def test_bare_copy_uses_the_brief(projects: dict[str, Path]) -> None:
+    project = projects["default"]
+    written = yaml.safe_load((project / "schema.yaml").read_text())
+    assert written["models"] == schema.DEFAULT_SCHEMA["models"]
+    assert written["apis"] == {
+        "Post": {"create": "auth", "read": "public", "update": "auth", "delete": "admin"}
+    }
+    assert sorted(p.name for p in (project / "models").glob("*.py")) == [
+        "__init__.py", "post.py", "user.py"]
+    assert probe(project) == {
+        "list_posts": 200,  # read: public
+        "read_post": 404,  # public, and there is no post 1
+        "create_post": 401,  # create: auth
+        "list_users": 401,  # User has no apis entry: admin
+    }
+
+
+def test_models_without_apis_get_admin_everywhere(projects: dict[str, Path]) -> None:
+    project = projects["no-apis"]
+    router = (project / "routers" / "post.py").read_text()
+    assert router.count("RequireAdmin") >= 5, router
+    assert "RequireUser" not in router
+    assert probe(project) == {
+        "list_posts": 401,
+        "read_post": 401,
+        "create_post": 401,
+        "list_users": 401,
+    }
