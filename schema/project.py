@@ -83,6 +83,8 @@ RESERVED_MODULES = {
     "deps",
     "errors",
     "func",
+    "health",
+    "middleware",
     "main",
     "migrations",
     "models",

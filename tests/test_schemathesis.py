@@ -94,6 +94,7 @@ def test_schemathesis_finds_no_server_errors(
             text=True,
             timeout=600,
             env={**os.environ, "NO_COLOR": "1"},
+            cwd=tmp_path,
         )
     finally:
         server.terminate()
