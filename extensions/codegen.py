@@ -888,6 +888,11 @@ class ProjectView:
         return rows
 
     @property
+    def router_modules(self) -> list[str]:
+        """Every module under routers/, in import order."""
+        return sorted(["health", *(m.module for m in self.routed_models)])
+
+    @property
     def by_module(self) -> list[ModelView]:
         return sorted(self.models, key=lambda m: m.module)
 
