@@ -64,23 +64,56 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
     return _cache[key]
 
 
-def check_schema(models: Any, apis: Any, auth: Any, project_name: Any = None) -> str:
-    build_project(models, apis, auth, project_name)
+def check_schema(
+    models: Any, apis: Any, auth: Any, project_name: Any = None, data: Any = None
+) -> str:
+    """Refuse a bad schema before any file is written, listing every problem.
+
+    `data` is what the user passed (--data-file, -d): Copier would silently drop keys
+    that are not questions, and fall back to the demo's models when a file has none.
+    """
+    problems = []
+    given = data if isinstance(data, dict) else {}
+    for key in given:
+        if key not in schema.project.TOP_LEVEL_KEYS:
+            problems.append(schema.Problem((str(key),), "unknown key; expected models, apis, auth"))
+    if "models" not in given and ("apis" in given or "auth" in given):
+        problems.append(schema.Problem(("models",), "a schema file must have models"))
+    try:
+        build_project(models, apis, auth, project_name)
+    except SchemaRefused as error:
+        if not problems:
+            raise
+        problems += schema.check(
+            {"models": models, "apis": apis or {}, "auth": auth or {}}
+        )
+    if problems:
+        raise SchemaRefused(str(schema.SchemaError(problems)))
     return "ok"
 
 
+# The generated project's [tool.black] settings, so `black --check` there agrees.
+BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
+_formatted: dict[str, str] = {}
+
+
 def format_python(source: str, name: str | None = None) -> str:
-    try:
-        return black.format_str(source, mode=black.Mode())
-    except black.InvalidInput as error:  # a template bug, never a user's
-        raise UserMessageError(f"generated code in {name} does not parse: {error}") from None
+    """Black's formatting of a generated file, remembered: `copier update` renders twice."""
+    if source not in _formatted:
+        try:
+            _formatted[source] = black.format_str(source, mode=BLACK_MODE)
+        except black.InvalidInput as error:  # a template bug, never a user's
+            raise UserMessageError(f"generated code in {name} does not parse: {error}") from None
+    return _formatted[source]
 
 
 class BackendContext(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         if "models" in context and "project" not in context:
             context["project"] = build_project(
-                context["models"], context.get("apis"), context.get("auth"),
+                context["models"],
+                context.get("apis"),
+                context.get("auth"),
                 context.get("project_name"),
             )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..schema import Level, Model, ModelField, OnDelete, Project, Relation
 from ..schema.field_types import INT64_MAX, FieldType, zero_value
-from .imports import Imports
+from .imports import Imports, natural_key
 
 ON_DELETE_SQL = {
     OnDelete.RESTRICT: "RESTRICT",
@@ -30,9 +30,9 @@ def py(value: Any) -> str:
         parts = [value.year, value.month, value.day, value.hour, value.minute, value.second]
         if value.microsecond:
             parts.append(value.microsecond)
-        return f"datetime({', '.join(map(str, parts))}, tzinfo=UTC)"
+        return f"dt.datetime({', '.join(map(str, parts))}, tzinfo=dt.UTC)"
     if isinstance(value, dt.date):
-        return f"date({value.year}, {value.month}, {value.day})"
+        return f"dt.date({value.year}, {value.month}, {value.day})"
     if isinstance(value, float) and value == int(value) and abs(value) < 1e16:
         return repr(value)
     return repr(value)
@@ -57,8 +57,8 @@ PY_TYPE = {
     FieldType.STRING: "str",
     FieldType.TEXT: "str",
     FieldType.BOOL: "bool",
-    FieldType.DATETIME: "datetime",
-    FieldType.DATE: "date",
+    FieldType.DATETIME: "dt.datetime",
+    FieldType.DATE: "dt.date",
 }
 # The annotation of a value a client sends (schemas/common.py defines the custom ones).
 INPUT_TYPE = {
@@ -68,7 +68,7 @@ INPUT_TYPE = {
     FieldType.TEXT: "Str",
     FieldType.BOOL: "bool",
     FieldType.DATETIME: "UTCDateTime",
-    FieldType.DATE: "date",
+    FieldType.DATE: "dt.date",
 }
 OUTPUT_TYPE = {**PY_TYPE, FieldType.DATETIME: "UTCDateTime"}
 
@@ -78,8 +78,8 @@ def _type_imports(imports: Imports, type_name: str) -> None:
         imports.add("schemas.common", type_name)
     elif type_name == "FiniteFloat":
         imports.add("pydantic", "FiniteFloat")
-    elif type_name in ("datetime", "date"):
-        imports.add("datetime", type_name)
+    elif type_name.startswith("dt."):
+        imports.add("datetime as dt")
 
 
 @dataclass
@@ -140,7 +140,7 @@ class FieldView:
                 args.append("onupdate=utcnow")
         _value_imports(imports, f.default)
         if f.type in (FieldType.DATETIME, FieldType.DATE):
-            imports.add("datetime", PY_TYPE[f.type])
+            imports.add("datetime as dt")
         annotation = f"Mapped[{self.mapped_type}]"
         if not args:
             return f"{f.name}: {annotation}"
@@ -199,7 +199,9 @@ class FieldView:
     def update_line(self, imports: Imports) -> str:
         # Absent means "leave it"; null is accepted only where the column allows it.
         annotation = self.input_annotation(imports)
-        return _pydantic_line(f"{self.field.name}", annotation, "None", self._constraints(), imports)
+        return _pydantic_line(
+            f"{self.field.name}", annotation, "None", self._constraints(), imports
+        )
 
     def read_line(self, imports: Imports) -> str:
         f = self.field
@@ -230,9 +232,11 @@ class FieldView:
         if f.type is FieldType.BOOL:
             return f"{n} % 2 == 0"
         if f.type is FieldType.DATE:
-            return f"(date(2024, 1, 1) + timedelta(days={n} % 3000)).isoformat()"
+            return f"(dt.date(2024, 1, 1) + dt.timedelta(days={n} % 3000)).isoformat()"
         if f.type is FieldType.DATETIME:
-            return f"(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes={n})).isoformat()"
+            return (
+                f"(dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes={n})).isoformat()"
+            )
         longest = f.value_max_length or 60
         shortest = max(f.min_length or 1, 1)
         return f"text_value({py(f.name)}, {n}, {shortest}, {longest})"
@@ -266,10 +270,8 @@ class FieldView:
 
 
 def _value_imports(imports: Imports, value: Any) -> None:
-    if isinstance(value, dt.datetime):
-        imports.add("datetime", "UTC", "datetime")
-    elif isinstance(value, dt.date):
-        imports.add("datetime", "date")
+    if isinstance(value, dt.date):
+        imports.add("datetime as dt")
 
 
 def _pydantic_line(
@@ -354,7 +356,9 @@ class Endpoint:
             codes.add(400)  # a body that cannot be parsed at all
         if self.level != "public":
             codes.add(401)
-        if self.level in ("admin", "owner") and not (self.level == "owner" and self.action == "list"):
+        if self.level in ("admin", "owner") and not (
+            self.level == "owner" and self.action == "list"
+        ):
             codes.add(403)
         if self.checks_role:
             codes.add(403)
@@ -462,9 +466,7 @@ class ModelView:
     @property
     def references(self) -> list[tuple[str, str, str]]:
         """(fk, parent class, parent module) of each FK, checked before writes."""
-        return [
-            (r.fk, r.parent, self.project.model(r.parent).module) for r in self.model.relations
-        ]
+        return [(r.fk, r.parent, self.project.model(r.parent).module) for r in self.model.relations]
 
     @property
     def secret_fields(self) -> list[str]:
@@ -639,9 +641,7 @@ class ModelView:
 
     @property
     def references_literal(self) -> str:
-        return (
-            "{" + ", ".join(f"{py(fk)}: {parent}" for fk, parent, _ in self.references) + "}"
-        )
+        return "{" + ", ".join(f"{py(fk)}: {parent}" for fk, parent, _ in self.references) + "}"
 
     @property
     def owner_filter(self) -> bool:
@@ -672,23 +672,31 @@ class ModelView:
         if any(endpoint.error_codes for endpoint in endpoints.values()):
             imports.add("errors", "error_responses")
         if self.record_routes:
-            imports.add("fastapi", "Depends", "HTTPException", "status")
-            imports.add("typing", "Annotated")
+            imports.add("fastapi", "HTTPException", "status")
+            imports.add("sqlalchemy.orm", "Session")
             imports.add("database", "RecordId")
-        for endpoint in endpoints.values():
-            if endpoint.guard:
-                imports.add("auth.deps", endpoint.guard)
-            if endpoint.user_dep:
-                imports.add("auth.deps", endpoint.user_dep)
         if self.owned_record_routes:
-            imports.add("auth.deps", "CurrentUser", "ensure_owner")
-        if self.owner_create:
-            imports.add("auth.deps", "owner_of_new_record")
-        if "update" in endpoints and endpoints["update"].owned and self.owner_field != "id":
-            imports.add("auth.deps", "ensure_can_assign_owner")
-        if any(endpoint.checks_role for endpoint in endpoints.values()):
-            imports.add("auth.deps", "ensure_can_set_role")
+            imports.add(f"models.{self.project.user.module}", self.project.user.name)
+        if self.auth_deps:
+            imports.add("auth.deps", *self.auth_deps)
         return imports.render()
+
+    @property
+    def auth_deps(self) -> set[str]:
+        """The names this model's router takes from auth/deps.py."""
+        endpoints = self.endpoints
+        names: set[str] = set()
+        for endpoint in endpoints.values():
+            names.update(filter(None, (endpoint.guard, endpoint.user_dep)))
+        if self.owned_record_routes:
+            names.add("ensure_owner")
+        if self.owner_create:
+            names.add("owner_of_new_record")
+        if "update" in endpoints and endpoints["update"].owned and self.owner_field != "id":
+            names.add("ensure_can_assign_owner")
+        if any(endpoint.checks_role for endpoint in endpoints.values()):
+            names.add("ensure_can_set_role")
+        return names
 
     @property
     def record_routes(self) -> bool:
@@ -702,10 +710,11 @@ class ModelView:
             if a in self.model.endpoints
         )
 
-    def record_param(self, action: str) -> str:
-        endpoint = self.endpoints[action]
-        dep = f"Owned{self.name}" if endpoint.owned else f"{self.name}Dep"
-        return f"{self.module}: {dep}"
+    def record_lookup(self, action: str) -> str:
+        """The expression that loads the record a detail, update or delete route acts on."""
+        if self.endpoints[action].owned:
+            return f"get_owned_{self.module}(session, {self.id_param}, current_user)"
+        return f"get_{self.module}_or_404(session, {self.id_param})"
 
     # the user model -------------------------------------------------------------------
 
@@ -741,6 +750,18 @@ class ModelView:
                 continue
             items.append((f.name, f.sample()))
         return items
+
+    @property
+    def payload_values(self) -> list[tuple[str, str]]:
+        """The payload's plain fields (their values depend on `n`)."""
+        return [
+            (name, value) for name, value in self.payload_items if not value.startswith("make_")
+        ]
+
+    @property
+    def payload_parents(self) -> list[tuple[str, str]]:
+        """The payload's required foreign keys, each made from a new parent record."""
+        return [(name, value) for name, value in self.payload_items if value.startswith("make_")]
 
     @property
     def required_fields(self) -> list[str]:
@@ -786,9 +807,7 @@ class ModelView:
 
     @property
     def datetime_fields(self) -> list[str]:
-        return [
-            f.name for f in self.readable if f.field.type is FieldType.DATETIME
-        ]
+        return [f.name for f in self.readable if f.field.type is FieldType.DATETIME]
 
     @property
     def restricting_children(self) -> list[tuple[str, str]]:
@@ -846,7 +865,9 @@ class ProjectView:
     def permission_imports(self) -> str:
         imports = Imports().add("pytest").add("fastapi.testclient", "TestClient")
         imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
-        imports.add("dataclasses", "dataclass").add("typing", "Any").add("collections.abc", "Callable")
+        imports.add("dataclasses", "dataclass").add("typing", "Any").add(
+            "collections.abc", "Callable"
+        )
         for model in self.routed_models:
             imports.add("tests.factories", f"make_{model.module}", f"{model.module}_payload")
         return imports.render()
@@ -888,13 +909,23 @@ class ProjectView:
         return rows
 
     @property
+    def auth_deps(self) -> set[str]:
+        """The names some router takes from auth/deps.py: deps.py defines just these."""
+        names = {"CurrentUser"}  # the auth routes' own
+        for model in self.routed_models:
+            names |= model.auth_deps
+        if "owner_of_new_record" in names:
+            names.add("ensure_can_assign_owner")
+        return names
+
+    @property
     def router_modules(self) -> list[str]:
         """Every module under routers/, in import order."""
-        return sorted(["health", *(m.module for m in self.routed_models)])
+        return sorted(["health", *(m.module for m in self.routed_models)], key=natural_key)
 
     @property
     def by_module(self) -> list[ModelView]:
-        return sorted(self.models, key=lambda m: m.module)
+        return sorted(self.models, key=lambda m: natural_key(m.module))
 
     @property
     def user(self) -> ModelView:
@@ -921,9 +952,8 @@ class ProjectView:
             imports.add(f"models.{model.module}", model.name)
             imports.add(f"schemas.{model.module}", f"{model.name}Create")
             for _, expression in model.payload_items:
-                for name in ("UTC", "date", "datetime", "timedelta"):
-                    if f"{name}(" in expression or f"tzinfo={name}" in expression:
-                        imports.add("datetime", name)
+                if "dt." in expression:
+                    imports.add("datetime as dt")
         imports.add(f"models.{self.user.module}", "Role")
         return imports.render()
 
@@ -997,8 +1027,6 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
             )
         created.add(model.table)
         tables.append(
-            MigrationTable(
-                model.table, columns, constraints, indexes, deferred, deferred_names
-            )
+            MigrationTable(model.table, columns, constraints, indexes, deferred, deferred_names)
         )
     return tables

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 
@@ -20,13 +21,18 @@ FIRST_PARTY = {
 }
 
 
-def _member_key(name: str) -> tuple[int, str]:
+def natural_key(name: str) -> list[int | str]:
+    """Sort `mm2` before `mm10`, as ruff's isort does."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _member_key(name: str) -> tuple[int, list[int | str]]:
     # isort's order_by_type: CONSTANTS, then Classes, then functions and variables.
     if name.isupper() and len(name) > 1:
-        return (0, name)
+        return (0, natural_key(name))
     if name[:1].isupper():
-        return (1, name)
-    return (2, name)
+        return (1, natural_key(name))
+    return (2, natural_key(name))
 
 
 class Imports:
@@ -42,7 +48,7 @@ class Imports:
         return self
 
     def _section(self, module: str) -> int:
-        root = module.split(".")[0]
+        root = module.split()[0].split(".")[0]
         if root in STDLIB:
             return 0
         if root in FIRST_PARTY:
@@ -52,9 +58,9 @@ class Imports:
     def render(self) -> str:
         sections: list[list[str]] = [[], [], []]
         plain_by_section: list[list[str]] = [[], [], []]
-        for module in sorted(self._plain):
+        for module in sorted(self._plain, key=natural_key):
             plain_by_section[self._section(module)].append(f"import {module}")
-        for module in sorted(self._from):
+        for module in sorted(self._from, key=natural_key):
             names = ", ".join(sorted(self._from[module], key=_member_key))
             sections[self._section(module)].append(f"from {module} import {names}")
         blocks = [plain + froms for plain, froms in zip(plain_by_section, sections, strict=True)]

@@ -1,7 +1,7 @@
 """The schema plugin: the project schema's format, its rules, and its normalised form.
 
-    from schema import normalize, check, load_file
-    project = normalize(load_file("schema.yaml"))   # raises SchemaError listing every problem
+from schema import normalize, check, load_file
+project = normalize(load_file("schema.yaml"))   # raises SchemaError listing every problem
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Command line: check schema files, or write the JSON Schema of the format.
 
-    python -m schema check schema.yaml [more.yaml ...]
-    python -m schema jsonschema [--write]
+python -m schema check schema.yaml [more.yaml ...]
+python -m schema jsonschema [--write]
 """
 
 from __future__ import annotations

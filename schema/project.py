@@ -44,6 +44,33 @@ RESERVED_FIELDS = {
     "registry": "SQLAlchemy reserves it on models",
 }
 PYDANTIC_ATTRIBUTES = {name for name in dir(BaseModel) if not name.startswith("_")}
+# Names the generated class bodies use after the fields: a field of that name would shadow them.
+CLASS_BODY_NAMES = {
+    "dt",
+    "int",
+    "str",
+    "float",
+    "bool",
+    "list",
+    "tuple",
+    "Mapped",
+    "mapped_column",
+    "relationship",
+    "String",
+    "Text",
+    "ForeignKey",
+    "Enum",
+    "Str",
+    "Int64",
+    "UTCDateTime",
+    "FiniteFloat",
+    "Field",
+    "ClassVar",
+    "Role",
+    "INT64_MIN",
+    "INT64_MAX",
+    "utcnow",
+}
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 
 # Model names and their snake_case forms that would shadow names in the generated code.
@@ -73,6 +100,7 @@ RESERVED_MODULES = {
     "app",
     "auth",
     "base",
+    "caller",
     "changes",
     "common",
     "config",
@@ -324,7 +352,10 @@ def _parse_models(data: Mapping[str, Any], problems: _Problems) -> dict[str, Mod
     if not isinstance(raw, Mapping) or not raw:
         problems.add(("models",), "must be a mapping of model names to models, with at least one")
         return {}
-    return {str(name): _parse_model(("models", str(name)), value, problems) for name, value in raw.items()}
+    return {
+        str(name): _parse_model(("models", str(name)), value, problems)
+        for name, value in raw.items()
+    }
 
 
 def _parse_model(loc: Loc, value: Any, problems: _Problems) -> ModelSpec | None:
@@ -365,7 +396,9 @@ def _parse_apis(value: Any, problems: _Problems) -> dict[str, dict[str, Level]]:
             continue
         for action, level in actions.items():
             if action not in ACTIONS:
-                problems.add(loc + (str(action),), f"unknown action; expected one of {', '.join(ACTIONS)}")
+                problems.add(
+                    loc + (str(action),), f"unknown action; expected one of {', '.join(ACTIONS)}"
+                )
                 continue
             parsed = _parse(level, _level_adapter, loc + (str(action),), problems)
             if parsed is not None:
@@ -423,11 +456,17 @@ class _Builder:
             self.problems.add(loc, "model names are PascalCase identifiers, like BlogPost")
         elif name in RESERVED_MODEL_NAMES:
             self.problems.add(loc, f"{name!r} is reserved by the generated code")
+        elif naming.is_keyword(naming.plural(naming.snake_case(name))):
+            plural = naming.plural(naming.snake_case(name))
+            self.problems.add(
+                loc, f"its plural {plural!r} is a Python keyword; choose another name"
+            )
         elif naming.snake_case(name) in RESERVED_MODULES or naming.is_keyword(
             naming.snake_case(name)
         ):
             self.problems.add(
-                loc, f"its module name {naming.snake_case(name)!r} is reserved by the generated code"
+                loc,
+                f"its module name {naming.snake_case(name)!r} is reserved by the generated code",
             )
         for other in self.specs:
             for suffix in GENERATED_SUFFIXES:
@@ -464,9 +503,7 @@ class _Builder:
                         loc + ("fields", stamp), "timestamps: true adds this field itself"
                     )
                 else:
-                    fields.append(
-                        ModelField(name=stamp, type=FieldType.DATETIME, server_set=True)
-                    )
+                    fields.append(ModelField(name=stamp, type=FieldType.DATETIME, server_set=True))
         return Model(
             name=name,
             module=module,
@@ -488,6 +525,8 @@ class _Builder:
             self.problems.add(loc, f"{name!r} is reserved: {RESERVED_FIELDS[name]}")
         elif name in PYDANTIC_ATTRIBUTES or name.startswith("model_"):
             self.problems.add(loc, f"{name!r} would shadow a Pydantic model attribute")
+        elif name in CLASS_BODY_NAMES:
+            self.problems.add(loc, f"{name!r} would shadow a name the generated code uses")
         if name == "id":
             if spec.type is not FieldType.INT:
                 self.problems.add(loc + ("type",), "id is the integer primary key: use int")
@@ -678,7 +717,12 @@ class _Builder:
             if not naming.IDENTIFIER.match(fk) or naming.is_keyword(fk):
                 self.problems.add(loc, "an FK field name is an identifier, not a Python keyword")
                 return
-            if fk in RESERVED_FIELDS or fk in PYDANTIC_ATTRIBUTES or fk == "id":
+            if (
+                fk in RESERVED_FIELDS
+                or fk in PYDANTIC_ATTRIBUTES
+                or fk in CLASS_BODY_NAMES
+                or fk == "id"
+            ):
                 self.problems.add(loc, f"{fk!r} is reserved")
                 return
             existing = ModelField(name=fk, type=FieldType.INT, required=not nullable)
@@ -729,6 +773,8 @@ class _Builder:
                 name = relation.back_populates
                 if not naming.IDENTIFIER.match(name) or naming.is_keyword(name):
                     self.problems.add(loc, "must be an identifier, not a Python keyword")
+                elif name in CLASS_BODY_NAMES:
+                    self.problems.add(loc, f"{name!r} would shadow a name the generated code uses")
                 elif name in taken:
                     hint = (
                         "; two relations to the same model need distinct back_populates"

@@ -109,7 +109,9 @@ class FieldSpec(_Spec):
     ge: float | None = Field(None, description="Smallest allowed value (numbers).")
     le: float | None = Field(None, description="Largest allowed value (numbers).")
     description: str | None = None
-    secret: bool = Field(False, description="Write-only: accepted on create/update, never returned.")
+    secret: bool = Field(
+        False, description="Write-only: accepted on create/update, never returned."
+    )
 
 
 class RelationSpec(_Spec):
@@ -159,9 +161,7 @@ class AuthSpec(_Spec):
     username_field: str = "email"
     password_field: str = "password"
     token_expire_minutes: Annotated[int, Field(ge=1, le=525_600)] = 60
-    registration: Annotated[Registration, BeforeValidator(_parse_registration)] = (
-        Registration.OPEN
-    )
+    registration: Annotated[Registration, BeforeValidator(_parse_registration)] = Registration.OPEN
 
 
 def _none_as_empty(value: Any) -> Any:

@@ -136,7 +136,7 @@ Renderer = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture(scope="session")
 def render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Renderer:
-    """render(schema_dict_or_path_or_None, dst, *, check=True, extra_args=()) -> CompletedProcess."""
+    """render(schema dict / path / None, dst, *, check=True, extra_args=()) -> CompletedProcess."""
 
     def _render(
         schema: dict[str, Any] | str | Path | None,

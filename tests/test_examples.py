@@ -95,8 +95,9 @@ def test_generated_suite_passes(projects: dict[str, Path], name: str) -> None:
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    result = run_in(project, PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", env=env,
-                    timeout=900)
+    result = run_in(
+        project, PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", env=env, timeout=900
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
@@ -105,8 +106,10 @@ def test_project_carries_its_schema_with_all_sections(projects: dict[str, Path],
     written = yaml.safe_load((projects[name] / "schema.yaml").read_text())
     assert {"models", "apis", "auth"} <= set(written)
     source = EXAMPLES.get(name)
-    expected = schema.load_file(source) if source else (
-        NO_APIS if name == "no-apis" else schema.DEFAULT_SCHEMA
+    expected = (
+        schema.load_file(source)
+        if source
+        else (NO_APIS if name == "no-apis" else schema.DEFAULT_SCHEMA)
     )
     assert written["models"] == expected["models"]
     assert written["apis"] == expected.get("apis", {})
@@ -121,7 +124,10 @@ def test_bare_copy_uses_the_brief(projects: dict[str, Path]) -> None:
         "Post": {"create": "auth", "read": "public", "update": "auth", "delete": "admin"}
     }
     assert sorted(p.name for p in (project / "models").glob("*.py")) == [
-        "__init__.py", "post.py", "user.py"]
+        "__init__.py",
+        "post.py",
+        "user.py",
+    ]
     assert probe(project) == {
         "list_posts": 200,  # read: public
         "read_post": 404,  # public, and there is no post 1

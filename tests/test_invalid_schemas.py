@@ -72,8 +72,12 @@ CASES = [
     ),
     case(
         "back-populates-keyword",
-        {"models": {"User": USER, "Post": {"relations": {"user_id": {
-            "model": "User", "back_populates": "class"}}}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {"relations": {"user_id": {"model": "User", "back_populates": "class"}}},
+            }
+        },
         "models.Post.relations.user_id.back_populates",
     ),
     # clashes with generated names
@@ -91,10 +95,16 @@ CASES = [
     # collisions after snake_case / plural
     case("collide-snake", {"models": {"HTTPRequest": {}, "HttpRequest": {}}}, "models.HttpRequest"),
     case("collide-acronym", {"models": {"APIKey": {}, "ApiKey": {}}}, "models.ApiKey"),
-    case("collide-table", {"models": {"Post": {}, "Article": {"table": "posts"}}},
-         "models.Article.table"),
-    case("collide-path", {"models": {"BlogPost": {}, "Story": {"path": "blog-posts"}}},
-         "models.Story.path"),
+    case(
+        "collide-table",
+        {"models": {"Post": {}, "Article": {"table": "posts"}}},
+        "models.Article.table",
+    ),
+    case(
+        "collide-path",
+        {"models": {"BlogPost": {}, "Story": {"path": "blog-posts"}}},
+        "models.Story.path",
+    ),
     # relations
     case(
         "relation-target",
@@ -103,32 +113,52 @@ CASES = [
     ),
     case(
         "relation-on-delete",
-        {"models": {"User": USER, "Post": {"relations": {"user_id": {
-            "model": "User", "on_delete": "nullify"}}}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {"relations": {"user_id": {"model": "User", "on_delete": "nullify"}}},
+            }
+        },
         "models.Post.relations.user_id.on_delete",
     ),
     case(
         "fk-not-int",
-        {"models": {"User": USER, "Post": {"fields": {"user_id": "string"},
-                                           "relations": {"user_id": "User"}}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {"fields": {"user_id": "string"}, "relations": {"user_id": "User"}},
+            }
+        },
         "models.Post.fields.user_id.type",
     ),
     case(
         "relationship-attribute-collides",
-        {"models": {"User": USER, "Post": {"fields": {"author": "string"},
-                                           "relations": {"author_id": "User"}}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {"fields": {"author": "string"}, "relations": {"author_id": "User"}},
+            }
+        },
         "models.Post.relations.author_id",
     ),
     case(
         "two-fks-same-back-populates",
-        {"models": {"User": USER, "Post": {"relations": {"author_id": "User",
-                                                         "editor_id": "User"}}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {"relations": {"author_id": "User", "editor_id": "User"}},
+            }
+        },
         "models.Post.relations.editor_id.back_populates",
     ),
     case(
         "back-populates-collides-field",
-        {"models": {"User": {"fields": {**USER["fields"], "posts": "int"}},
-                    "Post": {"relations": {"user_id": "User"}}}},
+        {
+            "models": {
+                "User": {"fields": {**USER["fields"], "posts": "int"}},
+                "Post": {"relations": {"user_id": "User"}},
+            }
+        },
         "models.Post.relations.user_id.back_populates",
     ),
     case(
@@ -139,39 +169,75 @@ CASES = [
     # types, options and defaults
     case("unknown-type", post(titel="strin"), "models.Post.fields.titel.type"),
     case("unknown-type-email", post(email="email"), "models.Post.fields.email.type"),
-    case("unknown-field-option", post(title={"type": "string", "maxlength": 3}),
-         "models.Post.fields.title.maxlength"),
+    case(
+        "unknown-field-option",
+        post(title={"type": "string", "maxlength": 3}),
+        "models.Post.fields.title.maxlength",
+    ),
     case("unknown-model-option", post_with(tabel="posts"), "models.Post.tabel"),
     case("id-not-int", post(id="string"), "models.Post.fields.id.type"),
     case("default-type", post(n={"type": "int", "default": "abc"}), "models.Post.fields.n.default"),
-    case("default-bool-for-int", post(n={"type": "int", "default": True}),
-         "models.Post.fields.n.default"),
-    case("default-bad-date", post(d={"type": "date", "default": "2024-13-01"}),
-         "models.Post.fields.d.default"),
-    case("default-int-too-big", post(n={"type": "int", "default": 2**63}),
-         "models.Post.fields.n.default"),
-    case("default-int-too-small", post(n={"type": "int", "default": -(2**63) - 1}),
-         "models.Post.fields.n.default"),
-    case("default-nan", post(x={"type": "float", "default": float("nan")}),
-         "models.Post.fields.x.default"),
-    case("default-infinity", post(x={"type": "float", "default": float("inf")}),
-         "models.Post.fields.x.default"),
-    case("default-nul", post(s={"type": "string", "default": "a\x00b"}),
-         "models.Post.fields.s.default"),
-    case("default-above-le", post(n={"type": "int", "default": 10, "le": 5}),
-         "models.Post.fields.n.default"),
-    case("min-length-above-max", post(s={"type": "string", "min_length": 5, "max_length": 2}),
-         "models.Post.fields.s.max_length"),
+    case(
+        "default-bool-for-int",
+        post(n={"type": "int", "default": True}),
+        "models.Post.fields.n.default",
+    ),
+    case(
+        "default-bad-date",
+        post(d={"type": "date", "default": "2024-13-01"}),
+        "models.Post.fields.d.default",
+    ),
+    case(
+        "default-int-too-big",
+        post(n={"type": "int", "default": 2**63}),
+        "models.Post.fields.n.default",
+    ),
+    case(
+        "default-int-too-small",
+        post(n={"type": "int", "default": -(2**63) - 1}),
+        "models.Post.fields.n.default",
+    ),
+    case(
+        "default-nan",
+        post(x={"type": "float", "default": float("nan")}),
+        "models.Post.fields.x.default",
+    ),
+    case(
+        "default-infinity",
+        post(x={"type": "float", "default": float("inf")}),
+        "models.Post.fields.x.default",
+    ),
+    case(
+        "default-nul",
+        post(s={"type": "string", "default": "a\x00b"}),
+        "models.Post.fields.s.default",
+    ),
+    case(
+        "default-above-le",
+        post(n={"type": "int", "default": 10, "le": 5}),
+        "models.Post.fields.n.default",
+    ),
+    case(
+        "min-length-above-max",
+        post(s={"type": "string", "min_length": 5, "max_length": 2}),
+        "models.Post.fields.s.max_length",
+    ),
     case("ge-above-le", post(n={"type": "int", "ge": 5, "le": 2}), "models.Post.fields.n.le"),
     case("ge-on-string", post(s={"type": "string", "ge": 1}), "models.Post.fields.s.ge"),
-    case("required-false", post(s={"type": "string", "required": False}),
-         "models.Post.fields.s.required"),
+    case(
+        "required-false",
+        post(s={"type": "string", "required": False}),
+        "models.Post.fields.s.required",
+    ),
     # reserved names and paths
     case("reserved-limit", post(limit="int"), "models.Post.fields.limit"),
     case("reserved-offset", post(offset="int"), "models.Post.fields.offset"),
     case("reserved-sort", post(sort="string"), "models.Post.fields.sort"),
-    case("role-on-user-model", {"models": {"User": {"fields": {**USER["fields"], "role": "string"}}}},
-         "models.User.fields.role"),
+    case(
+        "role-on-user-model",
+        {"models": {"User": {"fields": {**USER["fields"], "role": "string"}}}},
+        "models.User.fields.role",
+    ),
     case("path-auth", post_with(path="auth"), "models.Post.path"),
     case("path-health", post_with(path="health"), "models.Post.path"),
     case("path-docs", post_with(path="docs"), "models.Post.path"),
@@ -181,35 +247,56 @@ CASES = [
     case("table-not-snake", post_with(table="Blog-Posts"), "models.Post.table"),
     # apis
     case("apis-unknown-model", {**post(), "apis": {"Article": {"read": "public"}}}, "apis.Article"),
-    case("apis-unknown-action", {**post(), "apis": {"Post": {"patch": "public"}}},
-         "apis.Post.patch"),
-    case("apis-unknown-level", {**post(), "apis": {"Post": {"read": "everyone"}}},
-         "apis.Post.read"),
+    case(
+        "apis-unknown-action", {**post(), "apis": {"Post": {"patch": "public"}}}, "apis.Post.patch"
+    ),
+    case(
+        "apis-unknown-level", {**post(), "apis": {"Post": {"read": "everyone"}}}, "apis.Post.read"
+    ),
     case("apis-not-mapping", {**post(), "apis": ["Post"]}, "apis"),
     # owners and the user model
-    case("owner-without-fk", {"models": {"User": USER, "Post": {}},
-                              "apis": {"Post": {"update": "owner"}}}, "apis.Post.update"),
+    case(
+        "owner-without-fk",
+        {"models": {"User": USER, "Post": {}}, "apis": {"Post": {"update": "owner"}}},
+        "apis.Post.update",
+    ),
     case(
         "owner-ambiguous",
-        {"models": {"User": USER, "Post": {"relations": {
-            "author_id": {"model": "User", "back_populates": "authored"},
-            "editor_id": {"model": "User", "back_populates": "edited"}}}},
-         "apis": {"Post": {"read": "owner"}}},
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "relations": {
+                        "author_id": {"model": "User", "back_populates": "authored"},
+                        "editor_id": {"model": "User", "back_populates": "edited"},
+                    }
+                },
+            },
+            "apis": {"Post": {"read": "owner"}},
+        },
         "apis.Post.read",
     ),
     case(
         "owner-option-not-fk-to-user",
-        {"models": {"User": USER, "Category": {}, "Post": {
-            "owner": "category_id", "relations": {"category_id": "Category"}}}},
+        {
+            "models": {
+                "User": USER,
+                "Category": {},
+                "Post": {"owner": "category_id", "relations": {"category_id": "Category"}},
+            }
+        },
         "models.Post.owner",
     ),
     case("owner-on-user-model", {"models": {"User": {**USER, "owner": "id"}}}, "models.User.owner"),
     case("user-model-missing", {**post(), "auth": {"user_model": "Member"}}, "auth.user_model"),
-    case("username-not-string", {"models": {"User": {"fields": {"email": "int",
-                                                                "password": "string"}}}},
-         "models.User.fields.email.type"),
-    case("auth-unknown-option", {**post(), "auth": {"registration": "closed"}},
-         "auth.registration"),
+    case(
+        "username-not-string",
+        {"models": {"User": {"fields": {"email": "int", "password": "string"}}}},
+        "models.User.fields.email.type",
+    ),
+    case(
+        "auth-unknown-option", {**post(), "auth": {"registration": "closed"}}, "auth.registration"
+    ),
     # the document itself
     case("models-empty", {"models": {}}, "models"),
     case(
@@ -287,7 +374,11 @@ def _copier_in_workers(jobs: list[list[str]], workdir: Path, workers: int = 2) -
         jobs_file.write_text(json.dumps(chunks[index]))
         proc = subprocess.run(
             [python, "-c", WORKER, str(jobs_file), str(results_file)],
-            capture_output=True, text=True, env=copier_env(), cwd=workdir, timeout=600,
+            capture_output=True,
+            text=True,
+            env=copier_env(),
+            cwd=workdir,
+            timeout=600,
         )
         assert proc.returncode == 0, proc.stderr
         return json.loads(results_file.read_text())
@@ -327,10 +418,21 @@ def outcomes(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> d
             data_file, dst = _prepare(root, key, c.data, existing)
             keys.append(key)
             dsts.append(dst)
-            jobs.append(["copy", "-q", "--trust", "--defaults", "--data-file", str(data_file),
-                         str(src), str(dst)])
+            jobs.append(
+                [
+                    "copy",
+                    "-q",
+                    "--trust",
+                    "--defaults",
+                    "--data-file",
+                    str(data_file),
+                    str(src),
+                    str(dst),
+                ]
+            )
     befores = [tree(dst) if dst.exists() else None for dst in dsts]
     if os.environ.get("BB_REAL_COPIER"):
+
         def real(job: list[str]) -> dict:
             result = run_copier(template_repo, Path(job[5]), Path(job[7]))
             return {"returncode": result.returncode, "stderr": result.stderr}
@@ -381,15 +483,17 @@ MANY_PROBLEMS = {
     "models": {
         "User": {"fields": {"email": "string", "password": "string", "role": "string"}},
         "Post": {
-            "fields": {"titel": "strin", "limit": "int",
-                       "n": {"type": "int", "ge": 5, "le": 1}},
+            "fields": {"titel": "strin", "limit": "int", "n": {"type": "int", "ge": 5, "le": 1}},
             "relations": {"author_id": "Author", "user_id": "User"},
         },
         "Comment": {"path": "docs", "fields": {"class": "string"}},
         "Tag": {"fields": {"s": {"type": "string", "required": False}}},
     },
-    "apis": {"Article": {"read": "public"}, "Post": {"patch": "auth", "read": "everyone"},
-             "Tag": {"update": "owner"}},
+    "apis": {
+        "Article": {"read": "public"},
+        "Post": {"patch": "auth", "read": "everyone"},
+        "Tag": {"update": "owner"},
+    },
     "auth": {"token_expire_minutes": 0},
 }
 MANY_PATHS = [
@@ -421,8 +525,9 @@ def test_copier_lists_every_problem_in_one_run(template_repo: Path, tmp_path: Pa
     existing.mkdir()
     (existing / KEEP).write_text(KEEP_TEXT)
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda dst: run_copier(template_repo, data_file, dst),
-                                [absent, existing]))
+        results = list(
+            pool.map(lambda dst: run_copier(template_repo, data_file, dst), [absent, existing])
+        )
     for result in results:
         assert result.returncode == 1, result.stderr
         missing = [path for path in MANY_PATHS if f"{path}:" not in result.stderr]

@@ -37,7 +37,9 @@ def test_there_are_examples() -> None:
 def test_example_validates_against_json_schema(path: Path) -> None:
     data = schema.load_file(path)
     validator = jsonschema.Draft202012Validator(schema.json_schema())
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)
+    ]
     assert errors == []
 
 
@@ -58,7 +60,16 @@ def test_example_passes_check(path: Path) -> None:
         {"apis": {}},
         {"models": {"Post": {}}, "extra": 1},
     ],
-    ids=["type", "field-option", "model-option", "level", "action", "on_delete", "no-models", "top"],
+    ids=[
+        "type",
+        "field-option",
+        "model-option",
+        "level",
+        "action",
+        "on_delete",
+        "no-models",
+        "top",
+    ],
 )
 def test_json_schema_refuses_what_check_refuses(data: dict) -> None:
     """Shape errors are caught by editors too, not only by `python -m schema check`."""

@@ -43,25 +43,122 @@ PYTHON = PYTHON if Path(PYTHON).exists() else sys.executable
 # - a model whose plural is a Python keyword: A -> "as" (router code does not parse)
 # - a field named after a name the generated class bodies use shadows it for later fields
 SHADOWING_FIELD_NAMES = {
-    "date", "datetime", "int", "str", "float", "bool", "Mapped", "mapped_column", "Int64",
-    "Str", "UTCDateTime", "FiniteFloat", "Field", "String", "Text", "ForeignKey",
-    "relationship", "ClassVar", "UTC", "Annotated", "Query",
+    "date",
+    "datetime",
+    "int",
+    "str",
+    "float",
+    "bool",
+    "Mapped",
+    "mapped_column",
+    "Int64",
+    "Str",
+    "UTCDateTime",
+    "FiniteFloat",
+    "Field",
+    "String",
+    "Text",
+    "ForeignKey",
+    "relationship",
+    "ClassVar",
+    "UTC",
+    "Annotated",
+    "Query",
 }
 # - models whose names end in digits: imports are sorted lexicographically (mm10 < mm2),
 #   ruff's isort sorts naturally (mm2 < mm10) -> I001
 ODD_FIELD_NAMES = [
-    "type", "list", "format", "filter", "input", "object", "property", "set", "min", "max",
-    "sum", "len", "hash", "next", "iter", "open", "vars", "self", "cls", "session", "data",
-    "db", "user", "Base", "select", "status", "crud", "models", "schemas", "router", "params",
-    "response", "request", "total", "sortable", "filters", "Response", "Any", "func", "Role",
-    "fields", "values", "items", "keys", "get", "update", "delete", "create", "field", "print",
-    "Title", "HTML", "x1", "a_b_c", "snake_Case9", "first_name", "URL", "ID2", "user_id2",
+    "type",
+    "list",
+    "format",
+    "filter",
+    "input",
+    "object",
+    "property",
+    "set",
+    "min",
+    "max",
+    "sum",
+    "len",
+    "hash",
+    "next",
+    "iter",
+    "open",
+    "vars",
+    "self",
+    "cls",
+    "session",
+    "data",
+    "db",
+    "user",
+    "Base",
+    "select",
+    "status",
+    "crud",
+    "models",
+    "schemas",
+    "router",
+    "params",
+    "response",
+    "request",
+    "total",
+    "sortable",
+    "filters",
+    "Response",
+    "Any",
+    "func",
+    "Role",
+    "fields",
+    "values",
+    "items",
+    "keys",
+    "get",
+    "update",
+    "delete",
+    "create",
+    "field",
+    "print",
+    "Title",
+    "HTML",
+    "x1",
+    "a_b_c",
+    "snake_Case9",
+    "first_name",
+    "URL",
+    "ID2",
+    "user_id2",
     *sorted(SHADOWING_FIELD_NAMES),
 ]
 ODD_MODEL_NAMES = [
-    "A", "I", "B2", "Item2", "Item10", "V2Item", "HTTPLog", "Xy", "Type", "List", "Format",
-    "Datum", "Person", "Category", "Address", "Sheep", "Quiz", "Child", "Leaf", "Series",
-    "Print", "Object", "Property", "Filter", "Tag", "Note", "Order", "Group", "Index",
+    "A",
+    "I",
+    "B2",
+    "Item2",
+    "Item10",
+    "V2Item",
+    "HTTPLog",
+    "Xy",
+    "Type",
+    "List",
+    "Format",
+    "Datum",
+    "Person",
+    "Category",
+    "Address",
+    "Sheep",
+    "Quiz",
+    "Child",
+    "Leaf",
+    "Series",
+    "Print",
+    "Object",
+    "Property",
+    "Filter",
+    "Tag",
+    "Note",
+    "Order",
+    "Group",
+    "Index",
 ]
 TYPES = {
     "int": ["int", "integer", "Int", "INTEGER"],
@@ -178,16 +275,22 @@ def default_for(kind: str, spec: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kind == "bool":
         return st.booleans()
     if kind == "datetime":
-        return st.sampled_from(["2024-01-01T00:00:00", "2024-06-30T12:34:56+02:00",
-                                "1999-12-31T23:59:59.123456Z"])
+        return st.sampled_from(
+            ["2024-01-01T00:00:00", "2024-06-30T12:34:56+02:00", "1999-12-31T23:59:59.123456Z"]
+        )
     return st.sampled_from(["2024-01-01", "1970-01-01", "2099-12-31"])
 
 
 @st.composite
 def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
-    names = draw(st.lists(model_names(clean), min_size=1, max_size=4,
-                          unique_by=(naming.snake_case,
-                                     lambda n: naming.plural(naming.snake_case(n)))))
+    names = draw(
+        st.lists(
+            model_names(clean),
+            min_size=1,
+            max_size=4,
+            unique_by=(naming.snake_case, lambda n: naming.plural(naming.snake_case(n))),
+        )
+    )
     user_mode = draw(st.sampled_from(["declared", "builtin", "custom"]))
     user_name = {"declared": "User", "builtin": "User", "custom": "Member"}[user_mode]
     names = [n for n in names if n not in ("User", "Member")]
@@ -200,16 +303,18 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
     auth: dict[str, Any] = {}
     if user_mode != "builtin":
         username = "email" if user_mode == "declared" else draw(field_names(clean))
-        password = "password" if user_mode == "declared" else draw(
-            field_names(clean).filter(lambda n: n != username))
+        password = (
+            "password"
+            if user_mode == "declared"
+            else draw(field_names(clean).filter(lambda n: n != username))
+        )
         fields = {username: draw(field_specs(True)), password: draw(field_specs(True))}
         for extra in draw(st.lists(field_names(clean), max_size=2, unique=True)):
             if extra not in fields:
                 fields[extra] = draw(field_specs())
         models[user_name] = {"fields": fields}
         if user_mode == "custom":
-            auth = {"user_model": user_name, "username_field": username,
-                    "password_field": password}
+            auth = {"user_model": user_name, "username_field": username, "password_field": password}
     taken[user_name] = set(models.get(user_name, {}).get("fields", {"email": 0, "password": 0}))
     taken[user_name] |= {"role"}
 
@@ -227,8 +332,19 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
         relations: dict[str, Any] = {}
         parents = [user_name, *names[: index + 1]]
         for parent in draw(st.lists(st.sampled_from(parents), max_size=3)):
-            base = draw(st.sampled_from([naming.snake_case(parent), "owner", "parent", "type",
-                                         "list", "ref", naming.snake_case(parent) + "2"]))
+            base = draw(
+                st.sampled_from(
+                    [
+                        naming.snake_case(parent),
+                        "owner",
+                        "parent",
+                        "type",
+                        "list",
+                        "ref",
+                        naming.snake_case(parent) + "2",
+                    ]
+                )
+            )
             fk = f"{base}_id"
             attribute = naming.relationship_name(fk)
             if fk in taken[name] or attribute in taken[name] or not field_name_ok(fk):
@@ -241,8 +357,8 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
                 back = f"{naming.snake_case(name)}_{base}_set"  # the default would be refused
             effective = back or default_back
             if effective in taken[parent] or any(
-                r_parent == parent and (r.get("back_populates") if isinstance(r, dict) else None)
-                in (None, effective)
+                r_parent == parent
+                and (r.get("back_populates") if isinstance(r, dict) else None) in (None, effective)
                 for r_fk, (r_parent, r) in relations.items()
             ):
                 back = f"{naming.snake_case(name)}_{base}_set"
@@ -278,8 +394,9 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
             else:
                 owner_ok = False
         levels = [lv for lv in LEVELS if owner_ok or lv != "owner"]
-        actions = draw(st.sets(st.sampled_from(["create", "read", "list", "detail", "update",
-                                                "delete"])))
+        actions = draw(
+            st.sets(st.sampled_from(["create", "read", "list", "detail", "update", "delete"]))
+        )
         if actions or draw(st.booleans()):
             apis[name] = {a: draw(st.sampled_from(levels)) for a in sorted(actions)}
     data: dict[str, Any] = {"models": models}
@@ -303,22 +420,54 @@ def invalid_schemas(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
     models = data["models"]
     name = draw(st.sampled_from(sorted(models)))
     model = models[name]
-    kind = draw(st.sampled_from(["type", "model-name", "field-name", "relation", "level",
-                                 "action", "apis-model", "default", "option"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "type",
+                "model-name",
+                "field-name",
+                "relation",
+                "level",
+                "action",
+                "apis-model",
+                "default",
+                "option",
+            ]
+        )
+    )
     if kind == "type":
         field = draw(field_names(True).filter(lambda n: n not in model["fields"]))
-        model["fields"][field] = draw(st.sampled_from(["strin", "email", "uuid", "json",
-                                                       "varchar", "Integer64", "list"]))
+        model["fields"][field] = draw(
+            st.sampled_from(["strin", "email", "uuid", "json", "varchar", "Integer64", "list"])
+        )
         path = f"models.{name}.fields.{field}.type"
     elif kind == "model-name":
-        bad = draw(st.sampled_from(["post", "Blog_Post", "2Post", "Blog-Post", "Session",
-                                    "Config", "Class"]))
+        bad = draw(
+            st.sampled_from(
+                ["post", "Blog_Post", "2Post", "Blog-Post", "Session", "Config", "Class"]
+            )
+        )
         assume(bad not in models)
         models[bad] = {"fields": {"title": "string"}}
         path = f"models.{bad}"
     elif kind == "field-name":
-        bad = draw(st.sampled_from(["class", "def", "match", "first-name", "_x", "2x",
-                                    "limit", "offset", "sort", "model_dump", "metadata"]))
+        bad = draw(
+            st.sampled_from(
+                [
+                    "class",
+                    "def",
+                    "match",
+                    "first-name",
+                    "_x",
+                    "2x",
+                    "limit",
+                    "offset",
+                    "sort",
+                    "model_dump",
+                    "metadata",
+                ]
+            )
+        )
         model["fields"][bad] = "string"
         path = f"models.{name}.fields.{bad}"
     elif kind == "relation":
@@ -328,7 +477,8 @@ def invalid_schemas(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
     elif kind == "level":
         action = draw(st.sampled_from(["create", "read", "update", "delete"]))
         data.setdefault("apis", {}).setdefault(name, {})[action] = draw(
-            st.sampled_from(["everyone", "private", "yes", "none", "1"]))
+            st.sampled_from(["everyone", "private", "yes", "none", "1"])
+        )
         path = f"apis.{name}.{action}"
     elif kind == "action":
         action = draw(st.sampled_from(["patch", "get", "remove", "Read"]))
@@ -339,11 +489,18 @@ def invalid_schemas(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
         path = "apis.Ghost"
     elif kind == "default":
         field = draw(field_names(True).filter(lambda n: n not in model["fields"]))
-        model["fields"][field] = draw(st.sampled_from([
-            {"type": "int", "default": "abc"}, {"type": "int", "default": 2**63},
-            {"type": "float", "default": float("nan")}, {"type": "string", "default": "a\x00"},
-            {"type": "date", "default": "yesterday"}, {"type": "bool", "default": "yes"},
-        ]))
+        model["fields"][field] = draw(
+            st.sampled_from(
+                [
+                    {"type": "int", "default": "abc"},
+                    {"type": "int", "default": 2**63},
+                    {"type": "float", "default": float("nan")},
+                    {"type": "string", "default": "a\x00"},
+                    {"type": "date", "default": "yesterday"},
+                    {"type": "bool", "default": "yes"},
+                ]
+            )
+        )
         path = f"models.{name}.fields.{field}.default"
     else:
         field = draw(field_names(True).filter(lambda n: n not in model["fields"]))
@@ -386,8 +543,13 @@ def render_and_verify(template: Path, data: dict[str, Any], work: Path) -> None:
     assert ruff.returncode == 0, ruff.stdout[-3000:]
     black = run_in(project, tool("black"), "--check", "-q", ".")
     assert black.returncode == 0 or _only_known_black_issue(project), black.stderr[-3000:]
-    imported = run_in(project, PYTHON, "-c", "import main; assert main.app.routes",
-                      env=project_env(project, "hypothesis.db"))
+    imported = run_in(
+        project,
+        PYTHON,
+        "-c",
+        "import main; assert main.app.routes",
+        env=project_env(project, "hypothesis.db"),
+    )
     assert imported.returncode == 0, imported.stderr[-3000:]
 
 
@@ -397,15 +559,27 @@ def _only_known_black_issue(project: Path) -> bool:
     return result.returncode == 0
 
 
+# No shrinking: every step would be a render (a 5-minute shrink was measured); the failing
+# example is printed as drawn (see note()), small by construction.
 COMMON = settings(
+    phases=[Phase.explicit, Phase.generate],
     deadline=None,
     derandomize=not EXPLORE,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                           HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (template/tests/factories.py): a model with no fields gets `n = next(_sequence)` "
+    "in its payload factory, unused -> ruff F841; e.g. models: {Aa: {}}",
+)
 @settings(COMMON, max_examples=EXAMPLES)
 @given(data=valid_schemas(clean=True))
 def test_valid_schemas_render_clean_importable_code(
@@ -423,7 +597,7 @@ def test_valid_schemas_render_clean_importable_code(
     "model whose plural is a keyword (A -> 'as') does not parse; models whose module names "
     "end in digits (Item2, Item10) get imports ruff's isort re-sorts",
 )
-@settings(COMMON, max_examples=EXAMPLES, phases=[Phase.explicit, Phase.generate])
+@settings(COMMON, max_examples=EXAMPLES)
 @given(data=valid_schemas(clean=False))
 def test_valid_schemas_including_known_bug_triggers(
     plain_template: Path, tmp_path_factory: pytest.TempPathFactory, data: dict[str, Any]
@@ -464,15 +638,25 @@ def test_strategies_draw_valid_schemas_quickly() -> None:
     """No rendering: 60 draws of each strategy pass (or fail) `schema.check` as intended."""
     seen: list[dict[str, Any]] = []
 
-    @settings(max_examples=60, deadline=None, derandomize=not EXPLORE, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=not EXPLORE,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(data=valid_schemas(clean=False))
     def valid(data: dict[str, Any]) -> None:
         seen.append(data)
         assert schema.check(data) == [], data
 
-    @settings(max_examples=60, deadline=None, derandomize=not EXPLORE, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=not EXPLORE,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=invalid_schemas())
     def invalid(case: Any) -> None:
         data, _kind, path = case
@@ -481,4 +665,3 @@ def test_strategies_draw_valid_schemas_quickly() -> None:
     valid()
     invalid()
     assert len(seen) >= 30
-

@@ -187,8 +187,10 @@ def test_timestamps_add_server_set_fields() -> None:
     project = schema.normalize({"models": {"Thing": {"timestamps": True, "fields": {"x": "int"}}}})
     thing = project.model("Thing")
     assert [f.name for f in thing.fields] == ["id", "x", "created_at", "updated_at"]
-    assert all(thing.field(n).server_set and not thing.field(n).writable for n in
-               ("created_at", "updated_at"))
+    assert all(
+        thing.field(n).server_set and not thing.field(n).writable
+        for n in ("created_at", "updated_at")
+    )
 
 
 # -- relations ----------------------------------------------------------------------------
@@ -196,8 +198,12 @@ def test_timestamps_add_server_set_fields() -> None:
 
 def test_fk_is_added_and_indexed_when_undeclared() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"fields": {"title": "string"},
-                                           "relations": {"author_id": "User"}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {"fields": {"title": "string"}, "relations": {"author_id": "User"}},
+            }
+        }
     )
     post = project.model("Post")
     fk = post.field("author_id")
@@ -210,16 +216,26 @@ def test_fk_is_added_and_indexed_when_undeclared() -> None:
 
 def test_declared_fk_is_indexed() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"fields": {"user_id": "int"},
-                                           "relations": {"user_id": "User"}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {"fields": {"user_id": "int"}, "relations": {"user_id": "User"}},
+            }
+        }
     )
     assert project.model("Post").field("user_id").index
 
 
 def test_default_on_delete_is_restrict_in_both_forms() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"relations": {
-            "a_id": "User", "b_id": {"model": "User", "back_populates": "bs"}}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "relations": {"a_id": "User", "b_id": {"model": "User", "back_populates": "bs"}}
+                },
+            }
+        }
     )
     post = project.model("Post")
     assert {r.fk: r.on_delete for r in post.relations} == {
@@ -233,8 +249,12 @@ def test_default_on_delete_is_restrict_in_both_forms() -> None:
 )
 def test_set_null_makes_the_fk_nullable(on_delete: str, nullable: bool) -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"relations": {
-            "user_id": {"model": "User", "on_delete": on_delete}}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {"relations": {"user_id": {"model": "User", "on_delete": on_delete}}},
+            }
+        }
     )
     fk = project.model("Post").field("user_id")
     assert fk.nullable is nullable and fk.required is not nullable
@@ -243,16 +263,28 @@ def test_set_null_makes_the_fk_nullable(on_delete: str, nullable: bool) -> None:
 
 def test_set_null_makes_a_declared_fk_nullable() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"fields": {"user_id": "int"}, "relations": {
-            "user_id": {"model": "User", "on_delete": "set_null"}}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "fields": {"user_id": "int"},
+                    "relations": {"user_id": {"model": "User", "on_delete": "set_null"}},
+                },
+            }
+        }
     )
     assert project.model("Post").field("user_id").nullable
 
 
 def test_self_relation_makes_the_fk_nullable() -> None:
     project = schema.normalize(
-        {"models": {"Category": {"relations": {
-            "parent_id": {"model": "Category", "back_populates": "children"}}}}}
+        {
+            "models": {
+                "Category": {
+                    "relations": {"parent_id": {"model": "Category", "back_populates": "children"}}
+                }
+            }
+        }
     )
     category = project.model("Category")
     fk = category.field("parent_id")
@@ -263,10 +295,21 @@ def test_self_relation_makes_the_fk_nullable() -> None:
 
 def test_two_fks_to_one_model_with_distinct_back_populates() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"relations": {
-            "author_id": {"model": "User", "back_populates": "authored"},
-            "editor_id": {"model": "User", "back_populates": "edited",
-                          "on_delete": "set_null"}}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "relations": {
+                        "author_id": {"model": "User", "back_populates": "authored"},
+                        "editor_id": {
+                            "model": "User",
+                            "back_populates": "edited",
+                            "on_delete": "set_null",
+                        },
+                    }
+                },
+            }
+        }
     )
     relations = {r.fk: r for r in project.model("Post").relations}
     assert relations["author_id"].several_to_parent and relations["editor_id"].several_to_parent
@@ -275,8 +318,12 @@ def test_two_fks_to_one_model_with_distinct_back_populates() -> None:
 
 def test_two_fks_to_one_model_need_distinct_back_populates() -> None:
     problems = schema.check(
-        {"models": {"User": USER, "Post": {"relations": {"author_id": "User",
-                                                         "editor_id": "User"}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {"relations": {"author_id": "User", "editor_id": "User"}},
+            }
+        }
     )
     assert [p.path for p in problems] == ["models.Post.relations.editor_id.back_populates"]
     assert "distinct back_populates" in problems[0].msg
@@ -284,11 +331,13 @@ def test_two_fks_to_one_model_need_distinct_back_populates() -> None:
 
 def test_creation_order_puts_parents_first() -> None:
     project = schema.normalize(
-        {"models": {
-            "Comment": {"relations": {"post_id": "Post"}},
-            "Post": {"relations": {"user_id": "User"}},
-            "User": USER,
-        }}
+        {
+            "models": {
+                "Comment": {"relations": {"post_id": "Post"}},
+                "Post": {"relations": {"user_id": "User"}},
+                "User": USER,
+            }
+        }
     )
     assert [m.name for m in project.creation_order()] == ["User", "Post", "Comment"]
 
@@ -319,17 +368,27 @@ def test_missing_action_gets_admin() -> None:
 
 def test_read_covers_list_and_detail_which_override_it() -> None:
     project = schema.normalize(
-        {"models": {"A1": {}, "B1": {}, "C1": {}},
-         "apis": {"A1": {"read": "public"},
-                  "B1": {"read": "public", "list": "auth"},
-                  "C1": {"detail": "auth", "read": "off", "list": "public"}}}
+        {
+            "models": {"A1": {}, "B1": {}, "C1": {}},
+            "apis": {
+                "A1": {"read": "public"},
+                "B1": {"read": "public", "list": "auth"},
+                "C1": {"detail": "auth", "read": "off", "list": "public"},
+            },
+        }
     )
     assert (project.model("A1").level("list"), project.model("A1").level("detail")) == (
-        "public", "public")
+        "public",
+        "public",
+    )
     assert (project.model("B1").level("list"), project.model("B1").level("detail")) == (
-        "auth", "public")
+        "auth",
+        "public",
+    )
     assert (project.model("C1").level("list"), project.model("C1").level("detail")) == (
-        "public", "auth")
+        "public",
+        "auth",
+    )
 
 
 def test_list_without_read_leaves_detail_admin() -> None:
@@ -372,9 +431,14 @@ def test_apis_names_existing_models_actions_and_levels(apis: object, expected: s
 
 def test_owner_is_the_single_fk_to_the_user_model() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Category": {},
-                    "Post": {"relations": {"category_id": "Category", "writer_id": "User"}}},
-         "apis": {"Post": {"update": "owner"}}}
+        {
+            "models": {
+                "User": USER,
+                "Category": {},
+                "Post": {"relations": {"category_id": "Category", "writer_id": "User"}},
+            },
+            "apis": {"Post": {"update": "owner"}},
+        }
     )
     assert project.model("Post").owner_field == "writer_id"
     assert project.model("Category").owner_field is None
@@ -382,20 +446,37 @@ def test_owner_is_the_single_fk_to_the_user_model() -> None:
 
 def test_owner_option_picks_one_of_several_fks() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"owner": "editor_id", "relations": {
-            "author_id": {"model": "User", "back_populates": "authored"},
-            "editor_id": {"model": "User", "back_populates": "edited"}}}},
-         "apis": {"Post": {"update": "owner", "read": "owner"}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "owner": "editor_id",
+                    "relations": {
+                        "author_id": {"model": "User", "back_populates": "authored"},
+                        "editor_id": {"model": "User", "back_populates": "edited"},
+                    },
+                },
+            },
+            "apis": {"Post": {"update": "owner", "read": "owner"}},
+        }
     )
     assert project.model("Post").owner_field == "editor_id"
 
 
 def test_several_fks_to_the_user_model_without_owner_is_ambiguous() -> None:
     problems = schema.check(
-        {"models": {"User": USER, "Post": {"relations": {
-            "author_id": {"model": "User", "back_populates": "authored"},
-            "editor_id": {"model": "User", "back_populates": "edited"}}}},
-         "apis": {"Post": {"update": "owner", "read": "owner"}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "relations": {
+                        "author_id": {"model": "User", "back_populates": "authored"},
+                        "editor_id": {"model": "User", "back_populates": "edited"},
+                    }
+                },
+            },
+            "apis": {"Post": {"update": "owner", "read": "owner"}},
+        }
     )
     assert [p.path for p in problems] == ["apis.Post.read", "apis.Post.update"]
     assert all("owner:" in p.msg for p in problems)
@@ -403,9 +484,17 @@ def test_several_fks_to_the_user_model_without_owner_is_ambiguous() -> None:
 
 def test_several_fks_without_owner_level_is_fine() -> None:
     project = schema.normalize(
-        {"models": {"User": USER, "Post": {"relations": {
-            "author_id": {"model": "User", "back_populates": "authored"},
-            "editor_id": {"model": "User", "back_populates": "edited"}}}}}
+        {
+            "models": {
+                "User": USER,
+                "Post": {
+                    "relations": {
+                        "author_id": {"model": "User", "back_populates": "authored"},
+                        "editor_id": {"model": "User", "back_populates": "edited"},
+                    }
+                },
+            }
+        }
     )
     assert project.model("Post").owner_field is None
 
@@ -417,8 +506,13 @@ def test_owner_level_needs_an_fk_to_the_user_model() -> None:
 
 
 def test_owner_option_must_name_an_fk_to_the_user_model() -> None:
-    data = {"models": {"User": USER, "Category": {}, "Post": {
-        "owner": "category_id", "relations": {"category_id": "Category"}}}}
+    data = {
+        "models": {
+            "User": USER,
+            "Category": {},
+            "Post": {"owner": "category_id", "relations": {"category_id": "Category"}},
+        }
+    }
     assert paths(data) == ["models.Post.owner"]
 
 
@@ -432,10 +526,14 @@ def test_user_model_owns_itself() -> None:
 
 def test_owner_with_a_custom_user_model() -> None:
     project = schema.normalize(
-        {"models": {"Member": {"fields": {"login": "string", "pw": "string"}},
-                    "Note": {"relations": {"member_id": "Member"}}},
-         "apis": {"Note": {"read": "owner"}},
-         "auth": {"user_model": "Member", "username_field": "login", "password_field": "pw"}}
+        {
+            "models": {
+                "Member": {"fields": {"login": "string", "pw": "string"}},
+                "Note": {"relations": {"member_id": "Member"}},
+            },
+            "apis": {"Note": {"read": "owner"}},
+            "auth": {"user_model": "Member", "username_field": "login", "password_field": "pw"},
+        }
     )
     assert project.user_model.name == "Member"
     assert project.model("Note").owner_field == "member_id"
@@ -458,7 +556,10 @@ def test_builtin_user_model_is_added_when_there_is_no_user() -> None:
 
 def test_builtin_user_model_can_own_records() -> None:
     project = schema.normalize(
-        {"models": {"Note": {"relations": {"user_id": "User"}}}, "apis": {"Note": {"read": "owner"}}}
+        {
+            "models": {"Note": {"relations": {"user_id": "User"}}},
+            "apis": {"Note": {"read": "owner"}},
+        }
     )
     assert project.model("Note").owner_field == "user_id"
 
@@ -480,10 +581,21 @@ def test_user_model_missing_username_and_password_get_them() -> None:
 
 def test_custom_username_and_password_fields() -> None:
     project = schema.normalize(
-        {"models": {"User": {"fields": {"login": {"type": "string", "max_length": 40},
-                                        "secret_hash": "string"}}},
-         "auth": {"username_field": "login", "password_field": "secret_hash",
-                  "registration": False}}
+        {
+            "models": {
+                "User": {
+                    "fields": {
+                        "login": {"type": "string", "max_length": 40},
+                        "secret_hash": "string",
+                    }
+                }
+            },
+            "auth": {
+                "username_field": "login",
+                "password_field": "secret_hash",
+                "registration": False,
+            },
+        }
     )
     user = project.model("User")
     assert user.field("login").unique and user.field("secret_hash").is_password
@@ -492,9 +604,9 @@ def test_custom_username_and_password_fields() -> None:
 
 
 def test_role_is_reserved_on_the_user_model_only() -> None:
-    assert paths({"models": {"User": {**USER, "fields": {**USER["fields"], "role": "string"}}}}) == [
-        "models.User.fields.role"
-    ]
+    assert paths(
+        {"models": {"User": {**USER, "fields": {**USER["fields"], "role": "string"}}}}
+    ) == ["models.User.fields.role"]
     assert schema.check({"models": {"Job": {"fields": {"role": "string"}}}}) == []
 
 
@@ -509,9 +621,14 @@ def test_every_problem_is_listed_with_its_path() -> None:
     data = {
         "models": {
             "post": {},
-            "Post": {"fields": {"titel": "strin", "limit": "int", "n": {"type": "int", "ge": 2,
-                                                                       "le": 1}},
-                     "relations": {"author_id": "Author"}},
+            "Post": {
+                "fields": {
+                    "titel": "strin",
+                    "limit": "int",
+                    "n": {"type": "int", "ge": 2, "le": 1},
+                },
+                "relations": {"author_id": "Author"},
+            },
         },
         "apis": {"Nope": {"read": "public"}, "Post": {"read": "everyone"}},
         "auth": {"registration": "closed"},
@@ -598,7 +715,10 @@ def test_load_file_of_a_missing_file(tmp_path: Path) -> None:
 
 def run_check(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "schema", *args], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-m", "schema", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -617,8 +737,9 @@ def test_check_cli_exit_codes(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert "good.yaml: OK (2 models)" in ok.stdout  # Post and the built-in User
 
-    refused = run_check("check", str(good), str(bad), str(dup), str(empty),
-                        str(tmp_path / "missing.yaml"))
+    refused = run_check(
+        "check", str(good), str(bad), str(dup), str(empty), str(tmp_path / "missing.yaml")
+    )
     assert refused.returncode == 1
     assert "models.Post.fields.titel.type: unknown type 'strin'" in refused.stderr
     assert "models.Post.relations.a_id.model" in refused.stderr
