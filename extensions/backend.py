@@ -84,9 +84,7 @@ def check_schema(
     except SchemaRefused as error:
         if not problems:
             raise
-        problems += schema.check(
-            {"models": models, "apis": apis or {}, "auth": auth or {}}
-        )
+        problems += schema.check({"models": models, "apis": apis or {}, "auth": auth or {}})
     if problems:
         raise SchemaRefused(str(schema.SchemaError(problems)))
     return "ok"

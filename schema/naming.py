@@ -31,11 +31,18 @@ def kebab_case(name: str) -> str:
     return snake_case(name).replace("_", "-")
 
 
+# inflect reads these as pronouns (I -> we); as model names they are nouns.
+_PRONOUNS = {"i", "me", "my", "he", "him", "she", "her", "it", "we", "us", "they", "them", "you"}
+
+
 @cache
 def plural(snake: str) -> str:
     """Plural of a snake_case name, inflecting its last word: `blog_post` -> `blog_posts`."""
     head, _, last = snake.rpartition("_")
-    word = _inflect.plural_noun(last) or last  # type: ignore[arg-type]
+    if last in _PRONOUNS:
+        word = last + "s"
+    else:
+        word = _inflect.plural_noun(last) or last  # type: ignore[arg-type]
     return f"{head}_{word}" if head else word
 
 

@@ -75,12 +75,6 @@ def test_ruff_check_passes(projects: dict[str, Path], name: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: extensions/backend.py formats with black.Mode() (target versions inferred), "
-    "the generated pyproject.toml says target-version py311, so `black --check` adds a "
-    "trailing comma after `*conditions` in crud/common.py",
-)
 @pytest.mark.parametrize("name", ALL)
 def test_black_check_passes(projects: dict[str, Path], name: str) -> None:
     result = run_in(projects[name], tool("black"), "--check", "--diff", "-q", ".")

@@ -111,22 +111,12 @@ def test_pascal_case_and_identifier_patterns() -> None:
         assert not naming.IDENTIFIER.match(bad), bad
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inflect pluralises pronouns as pronouns: I -> 'we', It -> 'they', Me -> 'us' "
-    "(so models He and She collide on the plural 'they')",
-)
 @pytest.mark.parametrize("model", ["I", "It", "Me", "He"])
 def test_plural_of_a_pronoun_like_model_name_is_a_noun_plural(model: str) -> None:
     snake = naming.snake_case(model)
     assert naming.plural(snake) == snake + "s"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: model A has the plural 'as', a Python keyword; check() accepts it and the "
-    "generated router does not parse ('as, total = crud.a.list_as(...)')",
-)
 def test_a_model_whose_plural_is_a_keyword_is_refused_or_renamed() -> None:
     data = {"models": {"A": {"fields": {"x": "int"}}}}
     problems = schema.check(data)
