@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
 import secrets
 import sys
 import types
@@ -49,10 +50,19 @@ class SchemaRefused(UserMessageError):
 
 
 _cache: dict[str, Any] = {}
+_last: tuple[tuple[Any, ...], Any] | None = None
 
 
 def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -> Any:
-    """The checked, normalised project for these answers (cached: every file asks)."""
+    """The checked, normalised project for these answers.
+
+    Every rendered file asks: the same answer objects get the same project at once,
+    other ones are looked up by their content.
+    """
+    global _last
+    identity = (models, apis, auth, project_name)
+    if _last is not None and all(a is b for a, b in zip(_last[0], identity, strict=True)):
+        return _last[1]
     data = {"models": models, "apis": apis or {}, "auth": auth or {}}
     key = json.dumps([data, project_name], sort_keys=True, default=str)
     if key not in _cache:
@@ -61,6 +71,7 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
         except schema.SchemaError as error:
             raise SchemaRefused(str(error)) from None
         _cache[key] = codegen.ProjectView(project)
+    _last = (identity, _cache[key])
     return _cache[key]
 
 
@@ -92,17 +103,42 @@ def check_schema(
 
 # The generated project's [tool.black] settings, so `black --check` there agrees.
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
+# Black is most of a render's time. Its output is remembered, in memory (`copier update`
+# renders the old and the new project) and on disk (the next update renders them again).
 _formatted: dict[str, str] = {}
+_CACHE_DIR = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "backend-builder"
+    / f"black-{black.__version__}"
+)
 
 
 def format_python(source: str, name: str | None = None) -> str:
-    """Black's formatting of a generated file, remembered: `copier update` renders twice."""
-    if source not in _formatted:
+    """Black's formatting of a generated file."""
+    if source in _formatted:
+        return _formatted[source]
+    digest = hashlib.sha256(f"{BLACK_MODE!r}\0{source}".encode()).hexdigest()
+    cached = _CACHE_DIR / digest[:2] / digest
+    try:
+        result = cached.read_text(encoding="utf-8")
+    except OSError:
         try:
-            _formatted[source] = black.format_str(source, mode=BLACK_MODE)
+            result = black.format_str(source, mode=BLACK_MODE)
         except black.InvalidInput as error:  # a template bug, never a user's
             raise UserMessageError(f"generated code in {name} does not parse: {error}") from None
-    return _formatted[source]
+        _store(cached, result)
+    _formatted[source] = result
+    return result
+
+
+def _store(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)  # atomic: concurrent renders never read half a file
+    except OSError:
+        pass  # a cache that cannot be written is only slower
 
 
 class BackendContext(ContextHook):
