@@ -819,21 +819,42 @@ class ModelView:
         ]
 
     @property
-    def test_imports(self) -> str:
-        endpoints = self.endpoints
-        imports = Imports().add("fastapi.testclient", "TestClient")
-        imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
-        imports.add("pytest")
-        factories = {f"make_{self.module}"}
-        if "create" in endpoints or "update" in endpoints:
-            factories.add(f"{self.module}_payload")
-        if "list" in endpoints:
-            imports.add("sqlalchemy", "event").add("database", "engine")
-            imports.add("collections.abc", "Callable").add("httpx", "Response")
-        if "delete" in endpoints:
-            factories.update(f"make_{child}" for child, _ in self.restricting_children)
-        imports.add("tests.factories", *factories)
-        return imports.render()
+    def resource_lines(self) -> list[str]:
+        """The keyword arguments of this model's entry in tests/resources.py."""
+        lines = [
+            f"name={py(self.name)}",
+            f"url={py(self.path)}",
+            f"levels={py({a: e.level for a, e in self.endpoints.items()})}",
+            f"owner_field={py(self.owner_field)}",
+            f"make=make_{self.module}",
+            f"payload={self.module}_payload",
+        ]
+        groups = {
+            "required": self.required_fields,
+            "not_null": self.not_null_fields,
+            "unique": self.unique_fields,
+            "references": [fk for fk, _, _ in self.references],
+            "secret": self.secret_fields,
+            "datetimes": self.datetime_fields,
+        }
+        for name, values in groups.items():
+            if values:
+                lines.append(f"{name}={py(tuple(values))}")
+        if self.invalid_values:
+            pairs = ", ".join(f"({py(name)}, {value})" for name, value in self.invalid_values)
+            lines.append(f"invalid=({pairs},)")
+        if self.update_field:
+            lines.append(f"update_field={py(self.update_field.name)}")
+        if self.filter_field:
+            lines.append(f"filter_field={py(self.filter_field.name)}")
+        if self.restricting_children:
+            pairs = ", ".join(
+                f"(make_{child}, {py(fk)})" for child, fk in self.restricting_children
+            )
+            lines.append(f"restricting=({pairs},)")
+        if self.capacity < 3:
+            lines.append(f"capacity={self.capacity}")
+        return lines
 
     @property
     def capacity(self) -> int:
@@ -861,15 +882,51 @@ class ProjectView:
     def routed_models(self) -> list[ModelView]:
         return [m for m in self.by_module if m.has_routes]
 
-    @property
-    def permission_imports(self) -> str:
-        imports = Imports().add("pytest").add("fastapi.testclient", "TestClient")
-        imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
-        imports.add("dataclasses", "dataclass").add("typing", "Any").add(
-            "collections.abc", "Callable"
+    def tests_apply(self, action: str, attribute: str | None = None) -> bool:
+        """Whether some model has the `action` endpoint (and the `attribute` the test needs):
+        test_crud.py only holds tests that run."""
+        attributes = {
+            "required": "required_fields",
+            "not_null": "not_null_fields",
+            "unique": "unique_fields",
+            "references": "references",
+            "invalid": "invalid_values",
+            "restricting": "restricting_children",
+            "update_field": "update_field",
+            "filter_field": "filter_field",
+        }
+        return any(
+            action in m.endpoints and (attribute is None or getattr(m, attributes[attribute]))
+            for m in self.routed_models
         )
+
+    @property
+    def crud_test_imports(self) -> str:
+        imports = Imports().add("typing", "Any").add("pytest")
+        imports.add("fastapi.testclient", "TestClient").add("sqlalchemy.orm", "Session")
+        imports.add("tests.conftest", "Caller").add("tests.resources", "Resource", "with_endpoint")
+        if self.tests_apply("list") or self.tests_apply("detail"):
+            imports.add("collections.abc", "Callable").add("httpx", "Response")
+            imports.add("sqlalchemy", "event").add("database", "engine")
+        if self.tests_apply("delete", "restricting"):
+            imports.add("collections.abc", "Callable")
+        return imports.render()
+
+    def owner_tests_apply(self, action: str, *, assigned: bool = False) -> bool:
+        """Whether some model has `action` at the owner level (with an owner FK to assign)."""
+        return any(
+            m.model.levels[action] is Level.OWNER and (not assigned or m.owner_field != "id")
+            for m in self.routed_models
+        )
+
+    @property
+    def resource_imports(self) -> str:
+        imports = Imports().add("collections.abc", "Callable").add("typing", "Any")
+        imports.add("dataclasses", "dataclass")
         for model in self.routed_models:
             imports.add("tests.factories", f"make_{model.module}", f"{model.module}_payload")
+            for child, _ in model.restricting_children:
+                imports.add("tests.factories", f"make_{child}")
         return imports.render()
 
     @property
