@@ -22,6 +22,10 @@ Regeneration needs a git-tagged template, so the template is snapshotted first: 
 copier.yml, template/, extensions/, schema/ and requirements.txt, are copied into a temporary
 repository, committed and tagged v1. The template repository itself is never touched.
 
+Copies run with an empty cache each (cold: black formats every file), plus one more with
+the first copy's cache (warm); updates run with the cache their project's copy left, as on
+the machine that made the project.
+
 Prints a markdown table (median seconds, and seconds per model so linear growth is visible),
 the per-run times, and a verdict line against the targets (200-model copy < 10 s, its
 update < 20 s, time linear in the number of models).
@@ -116,8 +120,12 @@ def synthetic_schema(n: int) -> dict:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str], cwd: Path | None = None, check: bool = True, cache: Path | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_ENV}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)  # where the template keeps black's output
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if check and proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{proc.stdout}\n{proc.stderr}")
@@ -127,12 +135,12 @@ def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subproce
 CPU_TIMES: list[float] = []  # CPU seconds (user+sys) of each timed child, in order
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> float:
+def timed(cmd: list[str], cwd: Path | None = None, cache: Path | None = None) -> float:
     """Wall seconds of one command; its CPU seconds go to CPU_TIMES (less sensitive to
     other load on the machine than wall time)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run(cmd, cwd=cwd)
+    run(cmd, cwd=cwd, cache=cache)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU_TIMES.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -189,11 +197,15 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
         if copies and sum(copies) > budget:
             break  # a slow size gets fewer runs; the table says how many
         dst = work / f"copy-{n}-{r}"
-        copies.append(timed([*copy_cmd, str(dst)]))
+        # Cold: a fresh cache each run, so no copy reuses black's output of another.
+        copies.append(timed([*copy_cmd, str(dst)], cache=work / f"cache-{n}-{r}"))
         copy_cpu.append(CPU_TIMES[-1])
         if r:
             shutil.rmtree(dst)
     print(f"#   copy {n}: {', '.join(f'{t:.2f}' for t in copies)} s (CPU {', '.join(f'{t:.2f}' for t in copy_cpu)})", file=sys.stderr, flush=True)
+    # Warm: a copy of the same schema again, with the first run's cache.
+    warm_copy = timed([*copy_cmd, str(work / f"copy-{n}-warm")], cache=work / f"cache-{n}-0")
+    shutil.rmtree(work / f"copy-{n}-warm")
     first = work / f"copy-{n}-0"
     files = sum(1 for p in first.rglob("*.py"))
     lines = sum(len(p.read_text().splitlines()) for p in first.rglob("*.py"))
@@ -219,6 +231,7 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
             timed(
                 [copier, "update", "-q", "--trust", "--defaults", "--vcs-ref=:current:", "--data-file", "schema.yaml"],
                 cwd=proj,
+                cache=work / f"cache-{n}-0",  # the cache the project's copy left on this machine
             )
         )
         update_cpu.append(CPU_TIMES[-1])
@@ -233,7 +246,7 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
         if r:
             shutil.rmtree(proj)
     print(f"#   update {n}: {', '.join(f'{t:.2f}' for t in updates)} s (CPU {', '.join(f'{t:.2f}' for t in update_cpu)})", file=sys.stderr, flush=True)
-    return {"n": n, "copy": copies, "update": updates, "copy_cpu": copy_cpu, "update_cpu": update_cpu, "files": files, "lines": lines}
+    return {"n": n, "copy": copies, "warm_copy": warm_copy, "update": updates, "copy_cpu": copy_cpu, "update_cpu": update_cpu, "files": files, "lines": lines}
 
 
 def main() -> int:
@@ -281,15 +294,16 @@ def main() -> int:
     )
     print()
     print(
-        "| models | .py files | .py lines | copy s | copy CPU s | copy ms/model "
+        "| models | .py files | .py lines | copy s | copy CPU s | copy ms/model | copy, warm cache s "
         "| update (+1 field) s | update CPU s | update ms/model | runs |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         c, u = statistics.median(r["copy"]), statistics.median(r["update"])
         cc, uc = statistics.median(r["copy_cpu"]), statistics.median(r["update_cpu"])
         print(
             f"| {r['n']} | {r['files']} | {r['lines']} | {c:.2f} | {cc:.2f} | {1000 * c / r['n']:.0f} "
+            f"| {r['warm_copy']:.2f} "
             f"| {u:.2f} | {uc:.2f} | {1000 * u / r['n']:.0f} | {len(r['copy'])}/{len(r['update'])} |"
         )
     print()
