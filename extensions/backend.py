@@ -86,7 +86,8 @@ def check_schema(
     problems = []
     given = data if isinstance(data, dict) else {}
     for key in given:
-        if key not in schema.project.TOP_LEVEL_KEYS:
+        # Copier passes its own keys (_src_path, _commit, ...) along on update.
+        if not str(key).startswith("_") and key not in schema.project.TOP_LEVEL_KEYS:
             problems.append(schema.Problem((str(key),), "unknown key; expected models, apis, auth"))
     if "models" not in given and ("apis" in given or "auth" in given):
         problems.append(schema.Problem(("models",), "a schema file must have models"))
