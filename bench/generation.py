@@ -94,7 +94,9 @@ def synthetic_schema(n: int) -> dict:
             }
         }
     }
-    apis: dict[str, dict] = {"User": {"create": "admin", "read": "owner", "update": "owner", "delete": "admin"}}
+    apis: dict[str, dict] = {
+        "User": {"create": "admin", "read": "owner", "update": "owner", "delete": "admin"}
+    }
     for i in range(1, n):
         name = model_name(i)
         fields = {f"{field}_{i}" if field == "code" else field: spec for field, spec in FIELD_KINDS}
@@ -114,7 +116,12 @@ def synthetic_schema(n: int) -> dict:
             if target != 0 and "owner" in levels.values():
                 levels = {k: ("auth" if v == "owner" else v) for k, v in levels.items()}
             apis[name] = dict(levels)
-    return {"project_name": f"bench{n}", "models": models, "apis": apis, "auth": {"registration": "open"}}
+    return {
+        "project_name": f"bench{n}",
+        "models": models,
+        "apis": apis,
+        "auth": {"registration": "open"},
+    }
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -128,7 +135,9 @@ def run(
         env["XDG_CACHE_HOME"] = str(cache)  # where the template keeps black's output
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if check and proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{proc.stdout}\n{proc.stderr}")
+        sys.exit(
+            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 
@@ -154,7 +163,9 @@ def git(cwd: Path, *args: str) -> str:
 def snapshot_template(dst: Path) -> Path:
     """Copy the template repo's files (with uncommitted content) into a repo tagged v1."""
     tracked = git(REPO, "ls-files", "-z").split("\0")
-    untracked = git(REPO, "ls-files", "-z", "--others", "--exclude-standard", "--", *SNAPSHOT_PATHS).split("\0")
+    untracked = git(
+        REPO, "ls-files", "-z", "--others", "--exclude-standard", "--", *SNAPSHOT_PATHS
+    ).split("\0")
     for rel in sorted({p for p in tracked + untracked if p}):
         src = REPO / rel
         if not src.is_file() or "__pycache__" in Path(rel).parts:
@@ -189,7 +200,16 @@ def module_name(model: str) -> str:
 def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget: float) -> dict:
     schema_file = work / f"schema-{n}.yaml"
     schema_file.write_text(yaml.safe_dump(synthetic_schema(n), sort_keys=False))
-    copy_cmd = [copier, "copy", "-q", "--trust", "--defaults", "--data-file", str(schema_file), str(template)]
+    copy_cmd = [
+        copier,
+        "copy",
+        "-q",
+        "--trust",
+        "--defaults",
+        "--data-file",
+        str(schema_file),
+        str(template),
+    ]
 
     copies: list[float] = []
     copy_cpu: list[float] = []
@@ -202,7 +222,11 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
         copy_cpu.append(CPU_TIMES[-1])
         if r:
             shutil.rmtree(dst)
-    print(f"#   copy {n}: {', '.join(f'{t:.2f}' for t in copies)} s (CPU {', '.join(f'{t:.2f}' for t in copy_cpu)})", file=sys.stderr, flush=True)
+    print(
+        f"#   copy {n}: {', '.join(f'{t:.2f}' for t in copies)} s (CPU {', '.join(f'{t:.2f}' for t in copy_cpu)})",
+        file=sys.stderr,
+        flush=True,
+    )
     # Warm: a copy of the same schema again, with the first run's cache.
     warm_copy = timed([*copy_cmd, str(work / f"copy-{n}-warm")], cache=work / f"cache-{n}-0")
     shutil.rmtree(work / f"copy-{n}-warm")
@@ -229,7 +253,16 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
         git(proj, "commit", "-q", "-am", "add a field")
         updates.append(
             timed(
-                [copier, "update", "-q", "--trust", "--defaults", "--vcs-ref=:current:", "--data-file", "schema.yaml"],
+                [
+                    copier,
+                    "update",
+                    "-q",
+                    "--trust",
+                    "--defaults",
+                    "--vcs-ref=:current:",
+                    "--data-file",
+                    "schema.yaml",
+                ],
                 cwd=proj,
                 cache=work / f"cache-{n}-0",  # the cache the project's copy left on this machine
             )
@@ -238,15 +271,30 @@ def measure(copier: str, template: Path, work: Path, n: int, repeat: int, budget
         model_py = (proj / "models" / f"{module_name(target)}.py").read_text()
         if field not in model_py:
             sys.exit(f"update of {n} models: {field} not in models/{module_name(target)}.py")
-        conflicts = run(["git", "grep", "-l", "-E", "^(<<<<<<<|>>>>>>>) "], cwd=proj, check=False).stdout
+        conflicts = run(
+            ["git", "grep", "-l", "-E", "^(<<<<<<<|>>>>>>>) "], cwd=proj, check=False
+        ).stdout
         if conflicts.strip():
             sys.exit(f"update of {n} models left conflict markers in: {conflicts.split()}")
         if any(proj.rglob("*.rej")):
             sys.exit(f"update of {n} models left .rej files")
         if r:
             shutil.rmtree(proj)
-    print(f"#   update {n}: {', '.join(f'{t:.2f}' for t in updates)} s (CPU {', '.join(f'{t:.2f}' for t in update_cpu)})", file=sys.stderr, flush=True)
-    return {"n": n, "copy": copies, "warm_copy": warm_copy, "update": updates, "copy_cpu": copy_cpu, "update_cpu": update_cpu, "files": files, "lines": lines}
+    print(
+        f"#   update {n}: {', '.join(f'{t:.2f}' for t in updates)} s (CPU {', '.join(f'{t:.2f}' for t in update_cpu)})",
+        file=sys.stderr,
+        flush=True,
+    )
+    return {
+        "n": n,
+        "copy": copies,
+        "warm_copy": warm_copy,
+        "update": updates,
+        "copy_cpu": copy_cpu,
+        "update_cpu": update_cpu,
+        "files": files,
+        "lines": lines,
+    }
 
 
 def main() -> int:
@@ -281,8 +329,17 @@ def main() -> int:
 
     copier_version = run([args.copier, "--version"]).stdout.strip()
     print(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}  ")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {copier_version}  ")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    print(
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {copier_version}  "
+    )
     load_after = os.getloadavg()
     print(
         f"Load average (1/5/15 min): {'/'.join(f'{x:.1f}' for x in load_before)} before, "
@@ -307,10 +364,13 @@ def main() -> int:
             f"| {u:.2f} | {uc:.2f} | {1000 * u / r['n']:.0f} | {len(r['copy'])}/{len(r['update'])} |"
         )
     print()
-    print("Per run (s): " + "; ".join(
-        f"{r['n']}: copy {', '.join(f'{t:.2f}' for t in r['copy'])} / update {', '.join(f'{t:.2f}' for t in r['update'])}"
-        for r in results
-    ))
+    print(
+        "Per run (s): "
+        + "; ".join(
+            f"{r['n']}: copy {', '.join(f'{t:.2f}' for t in r['copy'])} / update {', '.join(f'{t:.2f}' for t in r['update'])}"
+            for r in results
+        )
+    )
 
     # Linearity: the marginal cost per model between consecutive sizes should stay flat.
     verdicts = []
@@ -320,7 +380,8 @@ def main() -> int:
         # linearity is judged on CPU time: wall time also counts other load on the machine
         cpu = {r["n"]: statistics.median(r[f"{kind}_cpu"]) for r in results}
         slopes = [
-            (a, b, 1000 * (cpu[b] - cpu[a]) / (b - a)) for a, b in zip(sizes, sizes[1:])
+            (a, b, 1000 * (cpu[b] - cpu[a]) / (b - a))
+            for a, b in zip(sizes, sizes[1:], strict=False)
         ]
         slope_txt = ", ".join(f"{a}→{b}: {s:.0f} ms/model" for a, b, s in slopes)
         linear = True

@@ -25,13 +25,7 @@ OPENAPI_BODY = {
         "description": "A project schema (what `copier copy --data-file` takes).",
     }
 }
-HTTP_PATHS = {
-    "create": ("POST", ""),
-    "list": ("GET", ""),
-    "detail": ("GET", "/{id}"),
-    "update": ("PATCH", "/{id}"),
-    "delete": ("DELETE", "/{id}"),
-}
+HTTP_PATHS = schema.ROUTES
 
 
 def parse_json(raw: bytes) -> Any:

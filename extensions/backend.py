@@ -93,7 +93,7 @@ def check_schema(
         problems.append(schema.Problem(("models",), "a schema file must have models"))
     try:
         build_project(models, apis, auth, project_name)
-    except SchemaRefused as error:
+    except SchemaRefused:
         if not problems:
             raise
         problems += schema.check({"models": models, "apis": apis or {}, "auth": auth or {}})

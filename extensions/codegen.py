@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..schema import Level, Model, ModelField, OnDelete, Project, Relation
+from ..schema import ROUTES, Level, Model, ModelField, OnDelete, Project, Relation
 from ..schema.field_types import INT64_MAX, FieldType, zero_value
 from .imports import Imports, natural_key
 
@@ -327,13 +327,8 @@ class Endpoint:
 
     @property
     def decorator(self) -> str:
-        method, path = {
-            "create": ("post", ""),
-            "list": ("get", ""),
-            "detail": ("get", f"/{{{self.model.id_param}}}"),
-            "update": ("patch", f"/{{{self.model.id_param}}}"),
-            "delete": ("delete", f"/{{{self.model.id_param}}}"),
-        }[self.action]
+        method, path = ROUTES[self.action]
+        method, path = method.lower(), path.replace("{id}", f"{{{self.model.id_param}}}")
         args = [py(path)]
         if self.action == "list":
             args.append(f"response_model=list[{self.model.name}Read]")
@@ -951,19 +946,11 @@ class ProjectView:
     @property
     def endpoint_rows(self) -> list[tuple[str, str, str]]:
         """(method, path, level) of every generated endpoint, for the README."""
-        rows = []
-        methods = {
-            "create": ("POST", ""),
-            "list": ("GET", ""),
-            "detail": ("GET", "/{id}"),
-            "update": ("PATCH", "/{id}"),
-            "delete": ("DELETE", "/{id}"),
-        }
-        for model in self.routed_models:
-            for action, endpoint in model.endpoints.items():
-                method, suffix = methods[action]
-                rows.append((method, model.path + suffix, endpoint.level))
-        return rows
+        return [
+            (ROUTES[action][0], model.path + ROUTES[action][1], endpoint.level)
+            for model in self.routed_models
+            for action, endpoint in model.endpoints.items()
+        ]
 
     @property
     def auth_deps(self) -> set[str]:
@@ -1073,9 +1060,10 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
                     constraints.append(f"sa.ForeignKeyConstraint({args})")
                 else:
                     deferred_names.append(py(name))
+                    on_delete = py(ON_DELETE_SQL[f.relation.on_delete])
                     deferred.append(
                         f"batch_op.create_foreign_key(op.f({py(name)}), {py(parent)}, "
-                        f"[{py(f.name)}], ['id'], ondelete={py(ON_DELETE_SQL[f.relation.on_delete])})"
+                        f"[{py(f.name)}], ['id'], ondelete={on_delete})"
                     )
         if model.is_user_model:
             columns.append(

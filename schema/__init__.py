@@ -12,7 +12,16 @@ from typing import Any
 
 from .errors import Problem, SchemaError
 from .loader import dump_yaml, load_file, load_text
-from .project import AuthSettings, Model, ModelField, Project, Relation, check, normalize
+from .project import (
+    ROUTES,
+    AuthSettings,
+    Model,
+    ModelField,
+    Project,
+    Relation,
+    check,
+    normalize,
+)
 from .spec import Level, OnDelete, ProjectSpec
 
 HERE = Path(__file__).parent
@@ -32,6 +41,7 @@ __all__ = [
     "DEFAULT_SCHEMA",
     "EXAMPLES",
     "JSON_SCHEMA_PATH",
+    "ROUTES",
     "AuthSettings",
     "Level",
     "Model",

@@ -33,6 +33,14 @@ from .spec import (
 
 TOP_LEVEL_KEYS = ("project_name", "models", "apis", "auth")
 CRUD_ACTIONS = ("create", "list", "detail", "update", "delete")
+# The HTTP method and path (below the model's path) of each generated endpoint.
+ROUTES = {
+    "create": ("POST", ""),
+    "list": ("GET", ""),
+    "detail": ("GET", "/{id}"),
+    "update": ("PATCH", "/{id}"),
+    "delete": ("DELETE", "/{id}"),
+}
 BUILTIN_USER_MODEL = "User"
 
 # Field names the generated code uses for itself.
@@ -818,7 +826,7 @@ class _Builder:
     # -- permissions --------------------------------------------------------------
 
     def _levels(self, user_model: str) -> None:
-        for name, actions in self.apis.items():
+        for name in self.apis:
             if name not in self.specs:
                 self.problems.add(("apis", name), f"there is no model named {name!r}")
         for model in self.models.values():

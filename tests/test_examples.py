@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Renderer, project_env, run_in, tool
 
 import schema
+from tests.conftest import Renderer, project_env, run_in, tool
 
 pytestmark = pytest.mark.slow
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANSI, copier_env, run_copier, tool, tree, write_schema
 
 import schema
+from tests.conftest import ANSI, copier_env, run_copier, tool, tree, write_schema
 
 pytestmark = pytest.mark.slow
 

@@ -35,7 +35,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from conftest import Renderer
+
+from tests.conftest import Renderer
 
 try:
     from tests import postgres, redis_server

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import project_env, run_copier, run_in, tool, tree, write_schema
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,7 @@ from schema.project import (
     RESERVED_MODULES,
     RESERVED_PATHS,
 )
+from tests.conftest import project_env, run_copier, run_in, tool, tree, write_schema
 
 pytestmark = pytest.mark.slow
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, sign_up
 from fastapi.testclient import TestClient
+
+from tests.builder.conftest import PASSWORD, sign_up
 
 
 def test_register_then_log_in(client: TestClient) -> None:

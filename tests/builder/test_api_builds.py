@@ -9,10 +9,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BLOG, PUBLIC_SRC, make_settings, new_project, save, sign_up, write_template
 from fastapi.testclient import TestClient
 
 from builder.app import create_app
+from tests.builder.conftest import (
+    BLOG,
+    PUBLIC_SRC,
+    make_settings,
+    new_project,
+    save,
+    sign_up,
+    write_template,
+)
 
 
 def build(client: TestClient, headers: dict, project: int) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import BLOG, new_project, save
 from fastapi.testclient import TestClient
+
+from tests.builder.conftest import BLOG, new_project, save
 
 MiB = 1024 * 1024
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import BLOG, new_project, save
 from fastapi.testclient import TestClient
+
+from tests.builder.conftest import BLOG, new_project, save
 
 
 def test_projects_are_listed_per_user(client: TestClient, alice: dict, bob: dict) -> None:

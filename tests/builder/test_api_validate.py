@@ -6,10 +6,10 @@ import json
 import time
 
 import pytest
-from conftest import BLOG
 from fastapi.testclient import TestClient
 
 import schema
+from tests.builder.conftest import BLOG
 
 
 def test_a_valid_schema_has_no_problems_and_a_preview(client: TestClient) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BLOG, REPO_ROOT, real_template_problem
 from fastapi.testclient import TestClient
 
 import schema
+from tests.builder.conftest import BLOG, REPO_ROOT, real_template_problem
 
 pytestmark = pytest.mark.skipif(
     real_template_problem() is not None,

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PUBLIC_SRC, REPO_ROOT, real_template_problem
 
 import schema
+from tests.builder.conftest import PUBLIC_SRC, REPO_ROOT, real_template_problem
 
 CHROMIUM = Path(os.environ.get("BUILDER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import (
+from fastapi.testclient import TestClient
+
+import schema
+from builder.app import create_app
+from tests.builder.conftest import (
     PUBLIC_SRC,
     REPO_ROOT,
     make_settings,
@@ -22,10 +26,6 @@ from conftest import (
     save,
     sign_up,
 )
-from fastapi.testclient import TestClient
-
-import schema
-from builder.app import create_app
 
 pytestmark = [
     pytest.mark.slow,
