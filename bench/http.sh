@@ -50,6 +50,10 @@ fi
 [[ -f "$PROJECT/main.py" && -f "$PROJECT/requirements.txt" ]] \
   || { echo "http.sh: $PROJECT has no main.py/requirements.txt" >&2; exit 1; }
 
+# The references run under `uvicorn --log-level warning`, which leaves uvicorn's access log
+# out; the generated app writes its own access log through logging, so it gets the same level.
+export LOG_LEVEL=warning
+
 echo "# compare.sh generated=$PROJECT idiomatic-copy=$SHARED/reference/idiomatic (BENCH_ROUNDS=$BENCH_ROUNDS)" >&2
 echo "# full log: $OUT/compare.log" >&2
 set +e
@@ -64,7 +68,7 @@ run_dir=$(grep -o '/tmp/bench-run\.[A-Za-z0-9]*' "$OUT/compare.log" | tail -1 ||
 if [[ -n "$run_dir" && -d "$run_dir" ]]; then
   for f in "$run_dir"/generated-r*.log; do
     [[ -f "$f" ]] || continue
-    n=$(grep -c -E '"(GET|POST|PATCH|DELETE) ' "$f" || true)
+    n=$(grep -c -E '(GET|POST|PATCH|DELETE) /' "$f" || true)
     if (( n > 0 )); then echo "# WARNING: $f has $n access-log lines" >&2; fi
   done
   echo "# generated server log lines (round 1): $(cat "$run_dir"/generated-r1.log 2>/dev/null | wc -l)" >&2
