@@ -723,6 +723,14 @@ class ModelView:
         ]
 
     @property
+    def admin_creatable(self) -> bool:
+        """No required foreign key on the user model: its zero value could name no record."""
+        return not any(
+            f.field.required and f.field.relation is not None and not f.field.is_password
+            for f in self.writable
+        )
+
+    @property
     def admin_imports(self) -> str:
         imports = Imports()
         for f in self.writable:
