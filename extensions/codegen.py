@@ -732,7 +732,8 @@ class ModelView:
 
     @property
     def admin_imports(self) -> str:
-        imports = Imports()
+        """auth/admin.py's standard-library imports."""
+        imports = Imports().add("logging")
         for f in self.writable:
             if f.field.required and not (f.field.is_username or f.field.is_password):
                 _value_imports(imports, zero_value(f.field.type))

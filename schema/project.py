@@ -754,7 +754,7 @@ class _Builder:
             on_delete=spec.on_delete,
             nullable=existing.nullable,
             attribute=naming.relationship_name(fk),
-            back_populates=spec.back_populates or model.plural,
+            back_populates=spec.back_populates or _default_back_populates(model, fk, spec),
             several_to_parent=several,
         )
         existing.relation = relation
@@ -886,3 +886,14 @@ def _declared_action(apis: dict[str, dict[str, Level]], model: str, action: str)
     if action in given or action not in ("list", "detail"):
         return action
     return "read"
+
+
+def _default_back_populates(model: Model, fk: str, spec: RelationSpec) -> str:
+    """The children's name on the parent: the child's plural (`user.posts`).
+
+    A self-relation of an uncountable model (Series.series_id) would name both sides
+    `series`; its children become `series_list` instead.
+    """
+    if spec.model == model.name and model.plural == naming.relationship_name(fk):
+        return f"{model.plural}_list"
+    return model.plural
