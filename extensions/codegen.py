@@ -624,8 +624,6 @@ class ModelView:
         if self.is_user_model:
             imports.add(f"models.{self.module}", "Role")
             imports.add(f"schemas.{self.module}", f"{self.name}MeUpdate")
-        if self.owner_filter:
-            imports.add("typing", "Any")
         return imports.render()
 
     @property
@@ -651,7 +649,7 @@ class ModelView:
         imports.add("database", "SessionDep")
         imports.add(f"models.{self.module}", self.name)
         imports.add("crud." + self.module)
-        schemas = [f"{self.name}Read"]
+        schemas = [f"{self.name}Read"] if set(endpoints) - {"delete"} else []
         if "create" in endpoints:
             schemas.append(f"{self.name}Create")
             imports.add("fastapi", "status")
