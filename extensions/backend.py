@@ -16,33 +16,36 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import os
 import secrets
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import black
 from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
-from jinja2 import Environment
+from jinja2 import Environment, nodes
 from jinja2.ext import Extension
+from jinja2.parser import Parser
+from jinja2.runtime import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_packages() -> types.ModuleType:
+def _load_package() -> str:
     name = "_backend_builder_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]
     if name not in sys.modules:
         package = types.ModuleType(name)
         package.__path__ = [str(ROOT)]
         sys.modules[name] = package
-    return importlib.import_module(f"{name}.extensions.codegen")
+    return name
 
 
-codegen = _load_packages()
-schema = sys.modules[codegen.__name__.rsplit(".", 2)[0] + ".schema"]
+_PACKAGE = _load_package()
+codegen = importlib.import_module(f"{_PACKAGE}.extensions.codegen")
+formatting = importlib.import_module(f"{_PACKAGE}.extensions.formatting")
+schema = importlib.import_module(f"{_PACKAGE}.schema")
 
 
 class SchemaRefused(UserMessageError):
@@ -102,46 +105,6 @@ def check_schema(
     return "ok"
 
 
-# The generated project's [tool.black] settings, so `black --check` there agrees.
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
-# Black is most of a render's time. Its output is remembered, in memory (`copier update`
-# renders the old and the new project) and on disk (the next update renders them again).
-_formatted: dict[str, str] = {}
-_CACHE_DIR = (
-    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    / "backend-builder"
-    / f"black-{black.__version__}"
-)
-
-
-def format_python(source: str, name: str | None = None) -> str:
-    """Black's formatting of a generated file."""
-    if source in _formatted:
-        return _formatted[source]
-    digest = hashlib.sha256(f"{BLACK_MODE!r}\0{source}".encode()).hexdigest()
-    cached = _CACHE_DIR / digest[:2] / digest
-    try:
-        result = cached.read_text(encoding="utf-8")
-    except OSError:
-        try:
-            result = black.format_str(source, mode=BLACK_MODE)
-        except black.InvalidInput as error:  # a template bug, never a user's
-            raise UserMessageError(f"generated code in {name} does not parse: {error}") from None
-        _store(cached, result)
-    _formatted[source] = result
-    return result
-
-
-def _store(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)  # atomic: concurrent renders never read half a file
-    except OSError:
-        pass  # a cache that cannot be written is only slower
-
-
 class BackendContext(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         if "models" in context and "project" not in context:
@@ -154,16 +117,32 @@ class BackendContext(ContextHook):
 
 
 class BackendTools(Extension):
+    tags = {"python_file"}
+
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["check_schema"] = check_schema
         environment.globals["secret_key"] = lambda: secrets.token_urlsafe(48)
         environment.globals["import_from"] = codegen.import_from
         environment.filters["py"] = codegen.py
-        environment.filters["black"] = format_python
         environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(data).rstrip()
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if name and name.endswith(".py.jinja"):
-            return "{% filter black(" + repr(name) + ") %}" + source + "{% endfilter %}"
+            return "{% python_file " + repr(name) + " %}" + source + "{% endpython_file %}"
         return source
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        """`{% python_file NAME %}...{% endpython_file %}`: the body, formatted with black.
+
+        A call block rather than a filter, so the body is rendered only when this
+        process formats it (see formatting.ParallelFormatter).
+        """
+        lineno = next(parser.stream).lineno
+        name = parser.parse_expression()
+        body = parser.parse_statements(("name:endpython_file",), drop_needle=True)
+        call = self.call_method("_python_file", [nodes.ContextReference(), name])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _python_file(self, context: Context, name: str, caller: Callable[[], str]) -> str:
+        return formatting.python_file(self.environment, context, name, caller)
