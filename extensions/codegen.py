@@ -33,14 +33,6 @@ def py(value: Any) -> str:
         return f"dt.datetime({', '.join(map(str, parts))}, tzinfo=dt.UTC)"
     if isinstance(value, dt.date):
         return f"dt.date({value.year}, {value.month}, {value.day})"
-    if isinstance(value, float) and value == int(value) and abs(value) < 1e16:
-        return repr(value)
-    return repr(value)
-
-
-def _number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
     return repr(value)
 
 
@@ -162,9 +154,9 @@ class FieldView:
             out.append(f"le={f.le if f.le is not None else 'INT64_MAX'}")
         else:
             if f.ge is not None:
-                out.append(f"ge={_number(f.ge)}")
+                out.append(f"ge={f.ge!r}")
             if f.le is not None:
-                out.append(f"le={_number(f.le)}")
+                out.append(f"le={f.le!r}")
         if f.description:
             out.append(f"description={py(f.description)}")
         return out
@@ -228,7 +220,7 @@ class FieldView:
         if f.type is FieldType.FLOAT:
             low = f.ge if f.ge is not None else 0.0
             high = f.le if f.le is not None else low + 1000.0
-            return f"{_number(float(low))} + ({_number(float(high - low))}) * ({n} % 997) / 997"
+            return f"{float(low)!r} + ({float(high - low)!r}) * ({n} % 997) / 997"
         if f.type is FieldType.BOOL:
             return f"{n} % 2 == 0"
         if f.type is FieldType.DATE:

@@ -14,12 +14,13 @@ import atexit
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.projects import free_port
 
 RUN_AS = "postgres"  # the system user that owns the cluster when we are root
 
@@ -61,12 +62,6 @@ def skip_reason() -> str | None:
     except ImportError:
         return "psycopg is not installed"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -157,7 +152,7 @@ def postgres_server() -> PostgresServer:
         if bin_dir is None:
             raise RuntimeError(skip_reason())
         root = Path(tempfile.mkdtemp(prefix="pg-test-"))
-        server = PostgresServer(bin_dir, root, _free_port())
+        server = PostgresServer(bin_dir, root, free_port())
         try:
             server.start()
         except subprocess.CalledProcessError as error:

@@ -171,7 +171,7 @@ def conflicts(project: Path) -> list[str]:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def serve_and_get(project: Path, paths: list[str], timeout: float = 60, **env: str) -> dict:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.projects import free_port
 
 
 def find_binary() -> str | None:
@@ -37,12 +38,6 @@ def skip_reason() -> str | None:
     except ImportError:
         return "the redis client package is not installed (limits[redis])"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -88,7 +83,7 @@ def redis_server() -> RedisServer:
     import redis
 
     root = Path(tempfile.mkdtemp(prefix="redis-test-"))
-    port = _free_port()
+    port = free_port()
     log = root / "redis.log"
     process = subprocess.Popen(
         [

@@ -17,7 +17,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +36,7 @@ import pytest
 import yaml
 
 from tests.conftest import Renderer
+from tests.projects import free_port
 
 try:
     from tests import postgres, redis_server
@@ -101,12 +101,6 @@ def server_env(**settings: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env.update(settings)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(
