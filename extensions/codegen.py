@@ -14,7 +14,7 @@ from typing import Any
 
 from ..schema import ROUTES, Level, Model, ModelField, OnDelete, Project, Relation
 from ..schema.field_types import INT64_MAX, FieldType, zero_value
-from .imports import Imports, natural_key
+from .imports import LINE_LENGTH, Imports, natural_key
 
 ON_DELETE_SQL = {
     OnDelete.RESTRICT: "RESTRICT",
@@ -51,31 +51,53 @@ def py(value: Any) -> str:
     return repr(value)
 
 
-LINE_LENGTH = 88  # black's, as in the generated pyproject.toml
-
-
-def black_call(head: str, args: list[str], indent: int) -> str:
-    """`head(args)` at `indent`, split as black splits a simple call that is too long.
+def black_call(
+    head: str, args: list[str], indent: int, tail: str = "", brackets: str = "()"
+) -> str:
+    """`head(args)tail` at `indent`, split as black splits a call that is too long.
 
     The first line carries no indentation (the template puts it there); the lines after it
     do. Black formats the file anyway: matching it saves black's second pass.
     """
-    line = f"{head}({', '.join(args)})"
+    opening, closing = brackets
+    line = f"{head}{opening}{', '.join(args)}{closing}{tail}"
     if indent + len(line) <= LINE_LENGTH:
         return line
     inner = " " * (indent + 4)
-    if len(inner) + len(", ".join(args)) <= LINE_LENGTH:
-        return f"{head}(\n{inner}{', '.join(args)}\n{' ' * indent})"
-    return f"{head}(\n" + "".join(f"{inner}{arg},\n" for arg in args) + f"{' ' * indent})"
+    if brackets == "()" and len(inner) + len(", ".join(args)) <= LINE_LENGTH:
+        return f"{head}(\n{inner}{', '.join(args)}\n{' ' * indent}){tail}"
+    return _exploded(head, args, indent, tail, brackets)
+
+
+def black_collection(
+    head: str, items: list[str], indent: int, tail: str = "", brackets: str = "()"
+) -> str:
+    """A tuple, list or dict literal after `head`, split as black splits one: an item a line."""
+    opening, closing = brackets
+    body = f"{items[0]}," if brackets == "()" and len(items) == 1 else ", ".join(items)
+    line = f"{head}{opening}{body}{closing}{tail}"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    return _exploded(head, items, indent, tail, brackets)
+
+
+def _exploded(head: str, items: list[str], indent: int, tail: str, brackets: str) -> str:
+    inner = " " * (indent + 4)
+    lines = "".join(f"{inner}{item},\n" for item in items)
+    return f"{head}{brackets[0]}\n{lines}{' ' * indent}{brackets[1]}{tail}"
+
+
+def _keyword_collection(name: str, items: list[str], brackets: str = "()") -> str:
+    """`name=(...)`, one keyword argument of a Resource in tests/resources.py."""
+    line = black_collection(f"{name}=", items, indent=8, tail=",", brackets=brackets)
+    return line.removesuffix(",")  # the template adds the comma
 
 
 def _sortable(names: list[str]) -> str:
     """The `sortable` tuple, after `    sortable: ClassVar[tuple[str, ...]] = `."""
     head = "sortable: ClassVar[tuple[str, ...]] = "
-    line = py(tuple(names))
-    if 4 + len(head) + len(line) <= LINE_LENGTH:
-        return line
-    return black_call(head, [py(name) for name in names], indent=4).removeprefix(head)
+    quoted = [py(name) for name in names]
+    return black_collection(head, quoted, indent=4).removeprefix(head)
 
 
 def import_from(module: str, *names: str) -> str:
@@ -266,11 +288,9 @@ class FieldView:
         if f.type is FieldType.BOOL:
             return f"{n} % 2 == 0"
         if f.type is FieldType.DATE:
-            return f"(dt.date(2024, 1, 1) + dt.timedelta(days={n} % 3000)).isoformat()"
+            return f"(FIRST_DAY + dt.timedelta(days={n} % 3000)).isoformat()"
         if f.type is FieldType.DATETIME:
-            return (
-                f"(dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes={n})).isoformat()"
-            )
+            return f"(FIRST_MINUTE + dt.timedelta(minutes={n})).isoformat()"
         longest = f.value_max_length or 60
         shortest = max(f.min_length or 1, 1)
         return f"text_value({py(f.name)}, {n}, {shortest}, {longest})"
@@ -376,7 +396,21 @@ class Endpoint:
             args.append(f"responses=error_responses({', '.join(map(str, self.error_codes))})")
         if self.guard:
             args.append(f"dependencies=[{self.guard}]")
-        return f"@router.{method}({', '.join(args)})"
+        return black_call(f"@router.{method}", args, indent=0)
+
+    @property
+    def signature(self) -> str:
+        """The `def` line(s) of a create, read or delete route."""
+        model = self.model
+        name, first, returns = {
+            "create": (f"create_{model.module}", f"data: {model.name}Create", model.name),
+            "detail": (f"read_{model.module}", f"{model.id_param}: RecordId", model.name),
+            "delete": (f"delete_{model.module}", f"{model.id_param}: RecordId", "None"),
+        }[self.action]
+        params = [first, "session: SessionDep"]
+        if self.user_dep:
+            params.append(f"current_user: {self.user_dep}")
+        return black_call(f"def {name}", params, indent=0, tail=f" -> {returns}:")
 
     @property
     def error_codes(self) -> list[int]:
@@ -672,6 +706,11 @@ class ModelView:
     # routers/<model>.py -------------------------------------------------------------
 
     @property
+    def router_line(self) -> str:
+        args = [f"prefix={py(self.path)}", f"tags=[{py(self.tag)}]"]
+        return black_call("router = APIRouter", args, indent=0)
+
+    @property
     def router_imports(self) -> str:
         endpoints = self.endpoints
         imports = Imports().add("fastapi", "APIRouter")
@@ -855,7 +894,9 @@ class ModelView:
         lines = [
             f"name={py(self.name)}",
             f"url={py(self.path)}",
-            f"levels={py({a: e.level for a, e in self.endpoints.items()})}",
+            _keyword_collection(
+                "levels", [f"{py(a)}: {py(e.level)}" for a, e in self.endpoints.items()], "{}"
+            ),
             f"owner_field={py(self.owner_field)}",
             f"make=make_{self.module}",
             f"payload={self.module}_payload",
@@ -870,19 +911,17 @@ class ModelView:
         }
         for name, values in groups.items():
             if values:
-                lines.append(f"{name}={py(tuple(values))}")
+                lines.append(_keyword_collection(name, [py(value) for value in values]))
         if self.invalid_values:
-            pairs = ", ".join(f"({py(name)}, {value})" for name, value in self.invalid_values)
-            lines.append(f"invalid=({pairs},)")
+            pairs = [f"({py(name)}, {value})" for name, value in self.invalid_values]
+            lines.append(_keyword_collection("invalid", pairs))
         if self.update_field:
             lines.append(f"update_field={py(self.update_field.name)}")
         if self.filter_field:
             lines.append(f"filter_field={py(self.filter_field.name)}")
         if self.restricting_children:
-            pairs = ", ".join(
-                f"(make_{child}, {py(fk)})" for child, fk in self.restricting_children
-            )
-            lines.append(f"restricting=({pairs},)")
+            pairs = [f"(make_{child}, {py(fk)})" for child, fk in self.restricting_children]
+            lines.append(_keyword_collection("restricting", pairs))
         if self.capacity < 3:
             lines.append(f"capacity={self.capacity}")
         return lines
@@ -1037,6 +1076,22 @@ class ProjectView:
         imports.add(f"models.{self.user.module}", "Role")
         return imports.render()
 
+    @property
+    def factory_constants(self) -> list[str]:
+        """The dates that generated date and datetime values count from."""
+        used = {
+            name
+            for model in self.models
+            for _, expression in model.payload_items
+            for name in ("FIRST_DAY", "FIRST_MINUTE")
+            if name in expression
+        }
+        constants = {
+            "FIRST_DAY": "FIRST_DAY = dt.date(2024, 1, 1)",
+            "FIRST_MINUTE": "FIRST_MINUTE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)",
+        }
+        return [line for name, line in constants.items() if name in used]
+
 
 # -- the initial Alembic revision --------------------------------------------------------
 
@@ -1060,13 +1115,19 @@ class MigrationTable:
     deferred_fk_names: list[str]
 
 
+def _argument(head: str, args: list[str]) -> str:
+    """A call that is one argument of `op.create_table(...)` (the template adds its comma)."""
+    return black_call(head, args, indent=8, tail=",").removesuffix(",")
+
+
 def migration_tables(project: ProjectView) -> list[MigrationTable]:
     created: set[str] = set()
     tables: list[MigrationTable] = []
     for view in project.creation_order:
         model = view.model
         columns: list[str] = []
-        constraints = [f"sa.PrimaryKeyConstraint('id', name=op.f({py('pk_' + model.table)}))"]
+        primary_key = [py("id"), f"name=op.f({py('pk_' + model.table)})"]
+        constraints = [_argument("sa.PrimaryKeyConstraint", primary_key)]
         indexes: list[str] = []
         deferred: list[str] = []
         deferred_names: list[str] = []
@@ -1076,36 +1137,29 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
                 if f.type is FieldType.STRING
                 else SA_TYPE[f.type]
             )
-            columns.append(f"sa.Column({py(f.name)}, {sa_type}, nullable={f.nullable})")
+            columns.append(_argument("sa.Column", [py(f.name), sa_type, f"nullable={f.nullable}"]))
             if f.unique:
                 name = f"uq_{model.table}_{f.name}"
-                constraints.append(f"sa.UniqueConstraint({py(f.name)}, name=op.f({py(name)}))")
+                unique = [py(f.name), f"name=op.f({py(name)})"]
+                constraints.append(_argument("sa.UniqueConstraint", unique))
             elif f.index:
                 name = f"ix_{model.table}_{f.name}"
-                indexes.append(
-                    f"op.create_index(op.f({py(name)}), {py(model.table)}, [{py(f.name)}])"
-                )
+                index = [f"op.f({py(name)})", py(model.table), f"[{py(f.name)}]"]
+                indexes.append(black_call("op.create_index", index, indent=4))
             if f.relation is not None:
                 parent = project.model(f.relation.parent).table
                 name = f"fk_{model.table}_{f.name}_{parent}"
-                args = (
-                    f"[{py(f.name)}], [{py(parent + '.id')}], name=op.f({py(name)}), "
-                    f"ondelete={py(ON_DELETE_SQL[f.relation.on_delete])}"
-                )
+                on_delete = f"ondelete={py(ON_DELETE_SQL[f.relation.on_delete])}"
                 if parent in created or parent == model.table:
-                    constraints.append(f"sa.ForeignKeyConstraint({args})")
+                    args = [f"[{py(f.name)}]", f"[{py(parent + '.id')}]", f"name=op.f({py(name)})"]
+                    constraints.append(_argument("sa.ForeignKeyConstraint", [*args, on_delete]))
                 else:
                     deferred_names.append(py(name))
-                    on_delete = py(ON_DELETE_SQL[f.relation.on_delete])
-                    deferred.append(
-                        f"batch_op.create_foreign_key(op.f({py(name)}), {py(parent)}, "
-                        f"[{py(f.name)}], ['id'], ondelete={on_delete})"
-                    )
+                    args = [f"op.f({py(name)})", py(parent), f"[{py(f.name)}]", '["id"]', on_delete]
+                    deferred.append(black_call("batch_op.create_foreign_key", args, indent=8))
         if model.is_user_model:
-            columns.append(
-                "sa.Column('role', sa.Enum('admin', 'user', name='role', native_enum=False, "
-                "length=16), nullable=False)"
-            )
+            role = 'sa.Enum("admin", "user", name="role", native_enum=False, length=16)'
+            columns.append(_argument("sa.Column", ['"role"', role, "nullable=False"]))
         created.add(model.table)
         tables.append(
             MigrationTable(model.table, columns, constraints, indexes, deferred, deferred_names)

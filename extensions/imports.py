@@ -6,6 +6,7 @@ import re
 import sys
 from collections import defaultdict
 
+LINE_LENGTH = 88  # black's, as in the generated pyproject.toml
 STDLIB = set(sys.stdlib_module_names)
 FIRST_PARTY = {
     "auth",
@@ -61,7 +62,10 @@ class Imports:
         for module in sorted(self._plain, key=natural_key):
             plain_by_section[self._section(module)].append(f"import {module}")
         for module in sorted(self._from, key=natural_key):
-            names = ", ".join(sorted(self._from[module], key=_member_key))
-            sections[self._section(module)].append(f"from {module} import {names}")
+            names = sorted(self._from[module], key=_member_key)
+            line = f"from {module} import {', '.join(names)}"
+            if len(line) > LINE_LENGTH:  # black's form: one name a line
+                line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+            sections[self._section(module)].append(line)
         blocks = [plain + froms for plain, froms in zip(plain_by_section, sections, strict=True)]
         return "\n\n".join("\n".join(block) for block in blocks if block)
