@@ -940,15 +940,16 @@ class ProjectView:
 
     def __post_init__(self) -> None:
         self.models = [ModelView(m, self) for m in self.project.models]
+        self._by_name = {m.name: m for m in self.models}
 
     def model(self, name: str) -> ModelView:
-        return next(m for m in self.models if m.name == name)
+        return self._by_name[name]
 
     @property
     def name(self) -> str:
         return self.project.name
 
-    @property
+    @cached_property
     def routed_models(self) -> list[ModelView]:
         return [m for m in self.by_module if m.has_routes]
 
@@ -1043,6 +1044,13 @@ class ProjectView:
         return sorted(["health", *(m.module for m in self.routed_models)], key=natural_key)
 
     @property
+    def model_names(self) -> str:
+        """The `__all__` list of models/__init__.py."""
+        head = "__all__ = "
+        names = [py(m.name) for m in self.by_module]
+        return black_collection(head, names, indent=0, brackets="[]").removeprefix(head)
+
+    @cached_property
     def by_module(self) -> list[ModelView]:
         return sorted(self.models, key=lambda m: natural_key(m.module))
 

@@ -70,13 +70,14 @@ def _store(path: Path, text: str) -> None:
         pass  # a cache that cannot be written is only slower
 
 
-def _helpers_wanted() -> bool:
+def _helpers_wanted() -> int:
+    """How many helper processes to fork: one per core beyond this one's."""
     try:
         jobs = int(os.environ.get(JOBS_VARIABLE) or os.cpu_count() or 1)
     except ValueError:
         jobs = 1
     # fork shares the loaded template and answers; elsewhere, one process does it all
-    return jobs > 1 and sys.platform.startswith("linux")
+    return max(jobs - 1, 0) if sys.platform.startswith("linux") else 0
 
 
 class ParallelFormatter:
@@ -111,21 +112,23 @@ class ParallelFormatter:
                 self._add(name, tag[1], value)
         self.claims: Any = None
         self.results: dict[int, str | None] = {}
-        self.helper: Any = None
-        if self.jobs and _helpers_wanted():
-            self._start_helper()
+        self.helpers: list[Any] = []
+        helpers = _helpers_wanted()
+        if self.jobs and helpers:
+            self._start_helpers(helpers)
 
     def _add(self, name: str, variable: str | None, value: Any) -> None:
         self.index[(name, _key(value))] = len(self.jobs)
         self.jobs.append((name, variable, value))
 
-    def _start_helper(self) -> None:
+    def _start_helpers(self, count: int) -> None:
         fork = multiprocessing.get_context("fork")
         self.claims = fork.RawArray("b", len(self.jobs))
         self.lock = fork.Lock()
         self.queue = fork.Queue()
-        self.helper = fork.Process(target=self._help, daemon=True)
-        self.helper.start()
+        self.helpers = [fork.Process(target=self._help, daemon=True) for _ in range(count)]
+        for helper in self.helpers:
+            helper.start()
 
     def _help(self) -> None:
         ParallelFormatter._in_helper = True
@@ -148,7 +151,7 @@ class ParallelFormatter:
         """The formatted file: taken from the helper, or rendered and formatted here."""
         variable = next((v for v in self.yield_names if v in context.parent), None)
         number = self.index.get((name, _key(context.parent.get(variable))))
-        if number is not None and self.helper is not None:
+        if number is not None and self.helpers:
             with self.lock:
                 claimed = self.claims[number]
                 if not claimed:
@@ -164,8 +167,8 @@ class ParallelFormatter:
             try:
                 done, text = self.queue.get(timeout=0.1)
             except queue.Empty:
-                if not self.helper.is_alive() and self.queue.empty():
-                    return None  # the helper died: render it here
+                if not any(h.is_alive() for h in self.helpers) and self.queue.empty():
+                    return None  # the helpers died: render it here
                 continue
             self.results[done] = text
         return self.results.pop(number)
