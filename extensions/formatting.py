@@ -40,6 +40,7 @@ _CACHE_DIR = (
 JOBS_VARIABLE = "BACKEND_BUILDER_JOBS"
 YIELD_TAG = re.compile(r"\{%-?\s*yield\s+(\w+)\s+from\s+(.+?)\s*-?%\}")
 HELPER, MAIN = 1, 2  # who claimed a file
+STALL_SECONDS = 60.0  # no file from the helpers for this long: this process does the rest
 
 
 def format_python(source: str, name: str | None = None) -> str:
@@ -163,14 +164,22 @@ class ParallelFormatter:
         return format_python(body(), name)
 
     def _result(self, number: int) -> str | None:
+        """A helper's file; None when the helpers are gone or stuck (it is rendered here)."""
+        waited = 0.0
         while number not in self.results:
             try:
                 done, text = self.queue.get(timeout=0.1)
             except queue.Empty:
+                waited += 0.1
+                if waited > STALL_SECONDS:
+                    for helper in self.helpers:
+                        helper.kill()
+                        helper.join()
                 if not any(h.is_alive() for h in self.helpers) and self.queue.empty():
-                    return None  # the helpers died: render it here
+                    return None
                 continue
             self.results[done] = text
+            waited = 0.0
         return self.results.pop(number)
 
 
