@@ -1,14 +1,14 @@
-"""Black formatting of the generated Python files, cached, and split over two processes.
+"""Black formatting of the generated Python files, cached, and shared among processes.
 
 Black is most of a render's time. Its output is remembered in memory (`copier update`
 renders the old and the new project) and on disk (the next update renders them again).
 
-On a cold cache, `ParallelFormatter` halves the wait on a machine with several cores:
-Copier renders files one by one in this process, while a forked helper renders and formats
-the same list of files from its other end. Each file is claimed once, by whichever process
-reaches it first; this process takes a file the helper claimed from the helper, without
-rendering it, so the two meet in the middle. Either process renders a file from the same
-template and context, so the output is the same wherever it was made.
+On a cold cache, `ParallelFormatter` shares the work among cores: Copier renders files one by
+one in this process, while forked helpers (one per extra core) render and format the same list
+of files from its other end. Each file is claimed once, by whichever process reaches it first;
+this process takes a file a helper claimed from that helper, without rendering it, so they meet
+in the middle. Every process renders a file from the same template and context, so the output
+is the same wherever it was made.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class ParallelFormatter:
 
     def __init__(self, environment: Environment, context: Context) -> None:
         self.environment = environment
-        self.yield_names = set()
+        self.yield_names: set[str] = set()
         self.jobs: list[tuple[str, str | None, Any]] = []  # template, yield variable, value
         self.index: dict[tuple[str, Any], int] = {}
         templates = sorted(environment.list_templates(filter_func=_is_python_template))
