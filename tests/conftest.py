@@ -25,6 +25,14 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Schema pieces the schema tests share.
+USER = {"fields": {"email": "string", "password": "string"}}
+# Two foreign keys from a model to User: which one names the owner is ambiguous.
+AUTHOR_AND_EDITOR = {
+    "author_id": {"model": "User", "back_populates": "authored"},
+    "editor_id": {"model": "User", "back_populates": "edited"},
+}
 BIN = Path(sys.executable).parent
 TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "schema", "requirements.txt")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -22,8 +22,9 @@ BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 EXAMPLES = ROOT / "schema" / "examples"
 
-# Settings a caller's environment could leak into a generated project.
-_PROJECT_VARS = (
+# Every setting of the generated config.Settings, and the server's own: none may leak in from
+# the caller's environment.
+PROJECT_VARS = (
     "DATABASE_URL",
     "TEST_DATABASE_URL",
     "SECRET_KEY",
@@ -33,12 +34,19 @@ _PROJECT_VARS = (
     "ADMIN_PASSWORD",
     "CORS_ORIGINS",
     "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "DOCS_ENABLED",
+    "LOG_LEVEL",
+    "RATE_LIMIT_STORAGE",
+    "AUTH_RATE_LIMIT",
+    "FAILED_LOGIN_LIMIT",
+    "WEB_CONCURRENCY",
+    "PYTEST_ADDOPTS",
+    "PYTHONPATH",
 )
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _PROJECT_VARS}
-    env.pop("PYTEST_ADDOPTS", None)
+    env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARS}
     env.update(
         GIT_AUTHOR_NAME="Test",
         GIT_AUTHOR_EMAIL="test@example.com",

@@ -27,11 +27,19 @@ from typing import Any
 import pytest
 
 import schema
-from tests.conftest import ANSI, copier_env, run_copier, tool, tree, write_schema
+from tests.conftest import (
+    ANSI,
+    AUTHOR_AND_EDITOR,
+    USER,
+    copier_env,
+    run_copier,
+    tool,
+    tree,
+    write_schema,
+)
 
 pytestmark = pytest.mark.slow
 
-USER = {"fields": {"email": "string", "password": "string"}}
 KEEP = "keep.txt"
 KEEP_TEXT = "the user's own file\n"
 
@@ -265,12 +273,7 @@ CASES = [
         {
             "models": {
                 "User": USER,
-                "Post": {
-                    "relations": {
-                        "author_id": {"model": "User", "back_populates": "authored"},
-                        "editor_id": {"model": "User", "back_populates": "edited"},
-                    }
-                },
+                "Post": {"relations": AUTHOR_AND_EDITOR},
             },
             "apis": {"Post": {"read": "owner"}},
         },

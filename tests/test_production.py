@@ -36,7 +36,7 @@ import pytest
 import yaml
 
 from tests.conftest import Renderer
-from tests.projects import free_port
+from tests.projects import PROJECT_VARS, free_port
 
 try:
     from tests import postgres, redis_server
@@ -72,30 +72,9 @@ SCHEMA: dict[str, Any] = {
     },
 }
 
-# Every setting of config.Settings, and the server's own: none may leak in from outside.
-_LEAKY_VARS = (
-    "DATABASE_URL",
-    "TEST_DATABASE_URL",
-    "SECRET_KEY",
-    "ENVIRONMENT",
-    "MIGRATE_ON_STARTUP",
-    "ADMIN_EMAIL",
-    "ADMIN_PASSWORD",
-    "CORS_ORIGINS",
-    "ACCESS_TOKEN_EXPIRE_MINUTES",
-    "DOCS_ENABLED",
-    "LOG_LEVEL",
-    "RATE_LIMIT_STORAGE",
-    "AUTH_RATE_LIMIT",
-    "FAILED_LOGIN_LIMIT",
-    "WEB_CONCURRENCY",
-    "PYTEST_ADDOPTS",
-    "PYTHONPATH",
-)
-
 
 def server_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _LEAKY_VARS}
+    env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARS}
     env["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONUNBUFFERED"] = "1"

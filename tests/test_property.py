@@ -627,26 +627,21 @@ def test_broken_schemas_are_refused_with_nothing_written(
 def test_strategies_draw_valid_schemas_quickly() -> None:
     """No rendering: 60 draws of each strategy pass (or fail) `schema.check` as intended."""
     seen: list[dict[str, Any]] = []
-
-    @settings(
+    quick = settings(
         max_examples=60,
         deadline=None,
         derandomize=not EXPLORE,
         database=None,
         suppress_health_check=list(HealthCheck),
     )
+
+    @quick
     @given(data=valid_schemas(clean=False))
     def valid(data: dict[str, Any]) -> None:
         seen.append(data)
         assert schema.check(data) == [], data
 
-    @settings(
-        max_examples=60,
-        deadline=None,
-        derandomize=not EXPLORE,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @quick
     @given(case=invalid_schemas())
     def invalid(case: Any) -> None:
         data, _kind, path = case

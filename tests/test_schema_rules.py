@@ -12,12 +12,11 @@ import pytest
 import schema
 from schema import Level, OnDelete
 from schema.field_types import FieldType
+from tests.conftest import AUTHOR_AND_EDITOR, USER
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = json.loads((schema.EXAMPLES / "brief.json").read_text())
 CRUD = ("create", "list", "detail", "update", "delete")
-
-USER = {"fields": {"email": "string", "password": "string"}}
 
 
 def levels(project: schema.Project, model: str) -> dict[str, str]:
@@ -451,10 +450,7 @@ def test_owner_option_picks_one_of_several_fks() -> None:
                 "User": USER,
                 "Post": {
                     "owner": "editor_id",
-                    "relations": {
-                        "author_id": {"model": "User", "back_populates": "authored"},
-                        "editor_id": {"model": "User", "back_populates": "edited"},
-                    },
+                    "relations": AUTHOR_AND_EDITOR,
                 },
             },
             "apis": {"Post": {"update": "owner", "read": "owner"}},
@@ -468,12 +464,7 @@ def test_several_fks_to_the_user_model_without_owner_is_ambiguous() -> None:
         {
             "models": {
                 "User": USER,
-                "Post": {
-                    "relations": {
-                        "author_id": {"model": "User", "back_populates": "authored"},
-                        "editor_id": {"model": "User", "back_populates": "edited"},
-                    }
-                },
+                "Post": {"relations": AUTHOR_AND_EDITOR},
             },
             "apis": {"Post": {"update": "owner", "read": "owner"}},
         }
@@ -487,12 +478,7 @@ def test_several_fks_without_owner_level_is_fine() -> None:
         {
             "models": {
                 "User": USER,
-                "Post": {
-                    "relations": {
-                        "author_id": {"model": "User", "back_populates": "authored"},
-                        "editor_id": {"model": "User", "back_populates": "edited"},
-                    }
-                },
+                "Post": {"relations": AUTHOR_AND_EDITOR},
             }
         }
     )
