@@ -52,33 +52,49 @@ def py(value: Any) -> str:
 
 
 def black_call(
-    head: str, args: list[str], indent: int, tail: str = "", brackets: str = "()"
+    head: str,
+    args: list[str],
+    indent: int,
+    tail: str = "",
+    *,
+    before: str = "",
+    after: str = "",
 ) -> str:
     """`head(args)tail` at `indent`, split as black splits a call that is too long.
 
     The first line carries no indentation (the template puts it there); the lines after it
-    do. Black formats the file anyway: matching it saves black's second pass.
+    do. `before` and `after` are what the template prints around it on the same lines: they
+    count for the line length but are not returned. Black formats the file anyway: matching
+    it saves black's second pass.
     """
-    opening, closing = brackets
-    line = f"{head}{opening}{', '.join(args)}{closing}{tail}"
+    line = f"{before}{head}({', '.join(args)}){tail}{after}"
     if indent + len(line) <= LINE_LENGTH:
-        return line
+        return _trimmed(line, before, after)
     inner = " " * (indent + 4)
-    if brackets == "()" and len(inner) + len(", ".join(args)) <= LINE_LENGTH:
-        return f"{head}(\n{inner}{', '.join(args)}\n{' ' * indent}){tail}"
-    return _exploded(head, args, indent, tail, brackets)
+    if len(inner) + len(", ".join(args)) <= LINE_LENGTH:
+        hugged = f"{before}{head}(\n{inner}{', '.join(args)}\n{' ' * indent}){tail}{after}"
+        return _trimmed(hugged, before, after)
+    return _trimmed(_exploded(before + head, args, indent, tail + after, "()"), before, after)
 
 
 def black_collection(
-    head: str, items: list[str], indent: int, tail: str = "", brackets: str = "()"
+    head: str,
+    items: list[str],
+    indent: int,
+    brackets: str = "()",
+    *,
+    before: str = "",
+    after: str = "",
 ) -> str:
-    """A tuple, list or dict literal after `head`, split as black splits one: an item a line."""
+    """`head` and a tuple, list or dict literal, split as black splits a literal that is too
+    long: an item a line. `indent`, `before` and `after` as for `black_call`."""
     opening, closing = brackets
     body = f"{items[0]}," if brackets == "()" and len(items) == 1 else ", ".join(items)
-    line = f"{head}{opening}{body}{closing}{tail}"
+    line = f"{before}{head}{opening}{body}{closing}{after}"
     if indent + len(line) <= LINE_LENGTH:
-        return line
-    return _exploded(head, items, indent, tail, brackets)
+        return _trimmed(line, before, after)
+    exploded = _exploded(before + head, items, indent, after, brackets)
+    return _trimmed(exploded, before, after)
 
 
 def _exploded(head: str, items: list[str], indent: int, tail: str, brackets: str) -> str:
@@ -87,17 +103,19 @@ def _exploded(head: str, items: list[str], indent: int, tail: str, brackets: str
     return f"{head}{brackets[0]}\n{lines}{' ' * indent}{brackets[1]}{tail}"
 
 
+def _trimmed(text: str, before: str, after: str) -> str:
+    return text.removeprefix(before).removesuffix(after)
+
+
 def _keyword_collection(name: str, items: list[str], brackets: str = "()") -> str:
     """`name=(...)`, one keyword argument of a Resource in tests/resources.py."""
-    line = black_collection(f"{name}=", items, indent=8, tail=",", brackets=brackets)
-    return line.removesuffix(",")  # the template adds the comma
+    return black_collection(f"{name}=", items, indent=8, brackets=brackets, after=",")
 
 
 def _sortable(names: list[str]) -> str:
-    """The `sortable` tuple, after `    sortable: ClassVar[tuple[str, ...]] = `."""
-    head = "sortable: ClassVar[tuple[str, ...]] = "
+    """The `sortable` tuple the template prints after `    sortable: ... = `."""
     quoted = [py(name) for name in names]
-    return black_collection(head, quoted, indent=4).removeprefix(head)
+    return black_collection("", quoted, indent=4, before="sortable: ClassVar[tuple[str, ...]] = ")
 
 
 def import_from(module: str, *names: str) -> str:
@@ -954,8 +972,10 @@ class ProjectView:
         return [m for m in self.by_module if m.has_routes]
 
     def tests_apply(self, action: str, attribute: str | None = None) -> bool:
-        """Whether some model has the `action` endpoint (and the `attribute` the test needs):
-        test_crud.py only holds tests that run."""
+        """Whether some model has the `action` endpoint (and the `attribute` a test needs).
+
+        test_crud.py holds only the tests that will run.
+        """
         attributes = {
             "required": "required_fields",
             "not_null": "not_null_fields",
@@ -1046,9 +1066,8 @@ class ProjectView:
     @property
     def model_names(self) -> str:
         """The `__all__` list of models/__init__.py."""
-        head = "__all__ = "
         names = [py(m.name) for m in self.by_module]
-        return black_collection(head, names, indent=0, brackets="[]").removeprefix(head)
+        return black_collection("", names, indent=0, brackets="[]", before="__all__ = ")
 
     @cached_property
     def by_module(self) -> list[ModelView]:
@@ -1125,7 +1144,7 @@ class MigrationTable:
 
 def _argument(head: str, args: list[str]) -> str:
     """A call that is one argument of `op.create_table(...)` (the template adds its comma)."""
-    return black_call(head, args, indent=8, tail=",").removesuffix(",")
+    return black_call(head, args, indent=8, after=",")
 
 
 def migration_tables(project: ProjectView) -> list[MigrationTable]:
