@@ -1,34 +1,79 @@
-"""Formatting split over two processes (extensions/formatting.py) changes nothing in the output.
+"""Formatting shared with helper processes (extensions/formatting.py).
 
-Both renders start from an empty black cache, so black really runs in the helper process and
-in Copier's; the files must come out byte for byte the same as from Copier's process alone.
+Both renders start from an empty black cache, so black really runs. With one process, Copier's
+process formats every file; with two, a helper formats part of them, and the project must come
+out byte for byte the same.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_copier, tree
+from tests.conftest import REPO, copier_env, tree
+
+# Copier in a child process (it changes the working directory), counting the files black
+# formats in that process; a forked helper's black calls are not counted.
+RENDER = """
+import sys
+import black
+import copier
+import yaml
+
+calls = 0
+format_str = black.format_str
 
 
-def test_the_helper_process_makes_the_same_project(
-    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def counted(*args, **kwargs):
+    global calls
+    calls += 1
+    return format_str(*args, **kwargs)
+
+
+black.format_str = counted
+with open(sys.argv[2], encoding="utf-8") as schema:
+    data = yaml.safe_load(schema)
+copier.run_copy(sys.argv[1], sys.argv[3], data=data, defaults=True, unsafe=True, quiet=True)
+print(calls)
+"""
+
+
+def render(template: Path, destination: Path, jobs: str, cache: Path) -> int:
+    env = copier_env() | {"BACKEND_BUILDER_JOBS": jobs, "XDG_CACHE_HOME": str(cache)}
+    schema = REPO / "schema/examples/shop.yaml"
+    command = [sys.executable, "-c", RENDER, str(template), str(schema), str(destination)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env=env, cwd=template.parent
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are forked on Linux only")
+def test_a_helper_process_formats_part_of_the_same_project(
+    template_repo: Path, tmp_path: Path
 ) -> None:
-    projects = {}
-    for jobs in ("1", "2"):
-        monkeypatch.setenv("BACKEND_BUILDER_JOBS", jobs)
-        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{jobs}"))
-        destination = tmp_path / f"jobs-{jobs}"
-        result = run_copier(template_repo, REPO / "schema/examples/shop.yaml", destination)
-        assert result.returncode == 0, result.stderr
-        files = tree(destination)
-        del files[".env"]  # a new SECRET_KEY each time
-        projects[jobs] = files
-        cached = list((tmp_path / f"cache-{jobs}").rglob("*"))
-        assert any(path.is_file() for path in cached), "black's output was not cached"
-    assert projects["1"].keys() == projects["2"].keys()
-    different = [name for name in projects["1"] if projects["1"][name] != projects["2"][name]]
-    assert different == []
-    assert sum(name.endswith(".py") for name in projects["2"]) > 40
+    alone = render(template_repo, tmp_path / "one", "1", tmp_path / "cache-1")
+    shared = render(template_repo, tmp_path / "two", "2", tmp_path / "cache-2")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    del one[".env"], two[".env"]  # a new SECRET_KEY each time
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    python_files = sum(name.endswith(".py") for name in one)
+    assert python_files > 40
+    assert 0 < shared < alone <= python_files
+    print(f"\nblack calls in Copier's process: {alone} alone, {shared} with a helper")
+
+
+@pytest.mark.parametrize("jobs", ["1", "not a number"])
+def test_one_process_when_asked_or_when_the_setting_is_not_a_number(
+    template_repo: Path, tmp_path: Path, jobs: str
+) -> None:
+    alone = render(template_repo, tmp_path / "project", jobs, tmp_path / "cache")
+    formatted = {p for p in tree(tmp_path / "project") if p.endswith(".py")}
+    assert 0 < alone <= len(formatted)
+    baseline = render(template_repo, tmp_path / "again", "1", tmp_path / "cache-again")
+    assert alone == baseline
