@@ -693,13 +693,17 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _tcp_connections() -> list[list[str]]:
+    """The rows of Linux's /proc/net/tcp, split into fields."""
+    return [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+
+
 def serving_worker(master: int, server_port: int, client_port: int) -> int | None:
     """The worker process holding the server side of one loopback connection (Linux /proc)."""
     wanted_local = f"0100007F:{server_port:04X}"
     wanted_remote = f"0100007F:{client_port:04X}"
     inode = None
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        parts = line.split()
+    for parts in _tcp_connections():
         if parts[1] == wanted_local and parts[2] == wanted_remote:
             inode = parts[9]
     if inode is None:
@@ -718,8 +722,7 @@ def _client_ports(server_port: int) -> set[int]:
     """Local ports of established client-side connections to the server."""
     ports = set()
     wanted = f"0100007F:{server_port:04X}"
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        parts = line.split()
+    for parts in _tcp_connections():
         if parts[2] == wanted and parts[3] == "01":
             ports.add(int(parts[1].split(":")[1], 16))
     return ports
