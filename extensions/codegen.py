@@ -8,12 +8,13 @@ through `py()` (Python's `repr`), so nothing from a schema reaches code unescape
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ..schema import ROUTES, Level, Model, ModelField, OnDelete, Project, Relation
-from ..schema.field_types import INT64_MAX, FieldType, zero_value
+from ..schema.field_types import INT64_MAX, INT64_MIN, FieldType, zero_value
 from .imports import LINE_LENGTH, Imports, natural_key
 
 ON_DELETE_SQL = {
@@ -295,14 +296,12 @@ class FieldView:
         """A Python expression of a valid value, distinct for each integer `n`."""
         f = self.field
         if f.type is FieldType.INT:
-            low = int(f.ge) if f.ge is not None else 1
-            high = int(f.le) if f.le is not None else INT64_MAX
-            span = high - low + 1
-            return f"{low} + {n} % {span}" if span < INT64_MAX else f"{low} + {n}"
+            return _int_sample(f.ge, f.le, n)
         if f.type is FieldType.FLOAT:
-            low = f.ge if f.ge is not None else 0.0
-            high = f.le if f.le is not None else low + 1000.0
-            return f"{float(low)!r} + ({float(high - low)!r}) * ({n} % 997) / 997"
+            low, high = _float_window(f.ge, f.le)
+            if high == low:
+                return repr(low)
+            return _plus(low, f"{high - low!r} * ({n} % 997) / 997")
         if f.type is FieldType.BOOL:
             return f"{n} % 2 == 0"
         if f.type is FieldType.DATE:
@@ -321,6 +320,8 @@ class FieldView:
             return 2
         if f.type is FieldType.INT and f.ge is not None and f.le is not None:
             return min(int(f.le) - int(f.ge) + 1, 1000)
+        if f.type is FieldType.FLOAT and f.ge is not None and f.ge == f.le:
+            return 1
         if f.type.is_textual and f.value_max_length is not None and f.value_max_length < 4:
             return 36 ** (f.value_max_length) if f.value_max_length < 3 else 1000
         return None
@@ -344,6 +345,46 @@ class FieldView:
 def _value_imports(imports: Imports, value: Any) -> None:
     if isinstance(value, dt.date):
         imports.add("datetime as dt")
+
+
+# More records than any test run makes: a range this wide needs no wrapping around.
+UNBOUNDED = 10**9
+
+
+def _int_sample(ge: float | None, le: float | None, n: str) -> str:
+    """Distinct ints inside [ge, le]: counting from the allowed value nearest 1."""
+    low = INT64_MIN if ge is None else int(ge)
+    high = INT64_MAX if le is None else int(le)
+    start = min(max(1, low), high)
+    if high - start >= UNBOUNDED:
+        return _plus(start, n)
+    if start - low >= UNBOUNDED:
+        return f"{start} - {n}"
+    span = high - low + 1
+    return _plus(low, f"{n} % {span}") if span > 1 else str(low)
+
+
+def _float_window(ge: float | None, le: float | None) -> tuple[float, float]:
+    """A finite stretch of [ge, le] to draw floats from: near 0, wide enough to tell apart."""
+    low = -math.inf if ge is None else float(ge)
+    high = math.inf if le is None else float(le)
+    start = min(max(0.0, low), high)
+    width = max(1000.0, abs(start) / 2)
+    while True:
+        if high - start >= width:
+            window = (start, start + width)
+        elif start - low >= width:
+            window = (start - width, start)
+        else:
+            window = (low, high)
+        if math.isfinite((window[1] - window[0]) * 1000):  # samples multiply it by < 997
+            return window
+        width /= 2  # near the largest float: a narrower stretch keeps samples finite
+
+
+def _plus(low: float, expression: str) -> str:
+    """`low + expression`, or the expression alone when low is zero."""
+    return f"{low!r} + {expression}" if low else expression
 
 
 def _pydantic_line(
@@ -1123,7 +1164,7 @@ class ProjectView:
 # -- the initial Alembic revision --------------------------------------------------------
 
 SA_TYPE = {
-    FieldType.INT: 'sa.BigInteger().with_variant(sa.Integer(), "sqlite")',
+    FieldType.INT: "BIG_INTEGER",
     FieldType.FLOAT: "sa.Double()",
     FieldType.TEXT: "sa.Text()",
     FieldType.BOOL: "sa.Boolean()",

@@ -106,8 +106,12 @@ class FieldSpec(_Spec):
     default: Any = Field(None, description="Value used when the field is absent on create.")
     min_length: Annotated[int, Field(ge=0)] | None = None
     max_length: Annotated[int, Field(ge=1)] | None = None
-    ge: float | None = Field(None, description="Smallest allowed value (numbers).")
-    le: float | None = Field(None, description="Largest allowed value (numbers).")
+    ge: float | None = Field(
+        None, allow_inf_nan=False, description="Smallest allowed value (numbers)."
+    )
+    le: float | None = Field(
+        None, allow_inf_nan=False, description="Largest allowed value (numbers)."
+    )
     description: str | None = None
     secret: bool = Field(
         False, description="Write-only: accepted on create/update, never returned."

@@ -1,7 +1,8 @@
 """The shipped examples and the embedded default render into clean projects whose own tests pass.
 
 Renders (in parallel, once per module): brief.json, blog.yaml, shop.yaml, the default (no data
-file), and a schema with models but no `apis`.
+file), a schema with models but no `apis`, and one whose number bounds sit at the edges (the
+generated tests must find valid, distinct values inside them).
 """
 
 from __future__ import annotations
@@ -26,6 +27,25 @@ EXAMPLES = {
     "default": None,
 }
 NO_APIS = {"models": schema.DEFAULT_SCHEMA["models"]}
+NUMBER_EDGES = {
+    "models": {
+        "Reading": {
+            "fields": {
+                "below": {"type": "int", "le": -5},
+                "fixed": {"type": "int", "ge": 7, "le": 7, "unique": True},
+                "narrow": {"type": "int", "ge": -100, "le": -90, "unique": True},
+                "falling": {"type": "int", "le": -5, "unique": True},
+                "cold": {"type": "float", "le": -5},
+                "huge": {"type": "float", "ge": 1.0e300},
+                "widest": {"type": "float", "ge": -1.0e308, "le": 1.0e308, "unique": True},
+                "lowest": {"type": "float", "le": -1.7e308, "unique": True},
+                "pinned": {"type": "float", "ge": 2.5, "le": 2.5},
+            }
+        }
+    },
+    "apis": {"Reading": {"create": "public", "read": "public", "update": "auth"}},
+}
+SCHEMAS = {"no-apis": NO_APIS, "number-edges": NUMBER_EDGES}
 PYTHON = str(Path(tool("copier")).parent / "python")
 if not Path(PYTHON).exists():
     PYTHON = sys.executable
@@ -47,7 +67,7 @@ with TestClient(app) as client:
 @pytest.fixture(scope="module")
 def projects(render: Renderer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("examples")
-    jobs = {**EXAMPLES, "no-apis": NO_APIS}
+    jobs = {**EXAMPLES, **SCHEMAS}
 
     def one(item: tuple[str, object]) -> tuple[str, Path]:
         name, source = item
@@ -59,7 +79,7 @@ def projects(render: Renderer, tmp_path_factory: pytest.TempPathFactory) -> dict
         return dict(pool.map(one, jobs.items()))
 
 
-ALL = [*EXAMPLES, "no-apis"]
+ALL = [*EXAMPLES, *SCHEMAS]
 
 
 def probe(project: Path) -> dict[str, int]:
@@ -100,11 +120,7 @@ def test_project_carries_its_schema_with_all_sections(projects: dict[str, Path],
     written = yaml.safe_load((projects[name] / "schema.yaml").read_text())
     assert {"models", "apis", "auth"} <= set(written)
     source = EXAMPLES.get(name)
-    expected = (
-        schema.load_file(source)
-        if source
-        else (NO_APIS if name == "no-apis" else schema.DEFAULT_SCHEMA)
-    )
+    expected = schema.load_file(source) if source else SCHEMAS.get(name, schema.DEFAULT_SCHEMA)
     assert written["models"] == expected["models"]
     assert written["apis"] == expected.get("apis", {})
     assert schema.check(written) == []
