@@ -113,12 +113,6 @@ def _keyword_collection(name: str, items: list[str], brackets: str = "()") -> st
     return black_collection(f"{name}=", items, indent=8, brackets=brackets, after=",")
 
 
-def _sortable(names: list[str]) -> str:
-    """The `sortable` tuple the template prints after `    sortable: ... = `."""
-    quoted = [py(name) for name in names]
-    return black_collection("", quoted, indent=4, before="sortable: ClassVar[tuple[str, ...]] = ")
-
-
 def import_from(module: str, *names: str) -> str:
     """One `from module import a, B` line, its names in isort's order."""
     return Imports().add(module, *names).render()
@@ -670,7 +664,6 @@ class ModelView:
         update = [f.update_line(imports) for f in self.writable]
         read = [f.read_line(imports) for f in self.readable]
         filters = [f.filter_line(imports) for f in self.filterable]
-        sortable = [f.name for f in self.readable]
         register, me_update = list(create), list(update)
         if self.is_user_model:
             imports.add(f"models.{self.module}", "Role")
@@ -678,7 +671,6 @@ class ModelView:
             update.append("role: Role = None")
             read.append("role: Role")
             filters.append("role: Role | None = None")
-            sortable.append("role")
         imports.add("schemas.common", "ListParams")
         imports.add("typing", "ClassVar")
         return {
@@ -687,7 +679,6 @@ class ModelView:
             "update": update,
             "read": read,
             "filters": filters,
-            "sortable": _sortable(sortable),
             "register": register,
             "me_update": me_update,
         }
@@ -711,10 +702,6 @@ class ModelView:
     @property
     def filter_fields(self) -> list[str]:
         return self._schema_code["filters"]
-
-    @property
-    def sortable(self) -> str:
-        return self._schema_code["sortable"]
 
     @property
     def register_fields(self) -> list[str]:
