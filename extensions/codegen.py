@@ -606,6 +606,15 @@ class ModelView:
             columns.append(black_call("role: Mapped[Role] = mapped_column", role, indent=4))
         relationships: list[str] = []
         related: set[str] = set()
+        # Collections first: their `list[...]` comes before a parent named `list` (list_id).
+        for relation in self.model.children:
+            child = self.project.model(relation.child)
+            kwargs = [f"back_populates={py(relation.attribute)}", 'passive_deletes="all"']
+            if relation.several_to_parent:
+                kwargs.insert(1, f"foreign_keys={py(f'[{child.name}.{relation.fk}]')}")
+            head = f"{relation.back_populates}: Mapped[list[{py(child.name)}]] = relationship"
+            relationships.append(black_call(head, kwargs, indent=4))
+            related.add(child.name)
         for relation in self.model.relations:
             parent = self.project.model(relation.parent)
             kwargs = [f"back_populates={py(relation.back_populates)}"]
@@ -617,14 +626,6 @@ class ModelView:
             head = f"{relation.attribute}: Mapped[{py(target)}] = relationship"
             relationships.append(black_call(head, kwargs, indent=4))
             related.add(parent.name)
-        for relation in self.model.children:
-            child = self.project.model(relation.child)
-            kwargs = [f"back_populates={py(relation.attribute)}", 'passive_deletes="all"']
-            if relation.several_to_parent:
-                kwargs.insert(1, f"foreign_keys={py(f'[{child.name}.{relation.fk}]')}")
-            head = f"{relation.back_populates}: Mapped[list[{py(child.name)}]] = relationship"
-            relationships.append(black_call(head, kwargs, indent=4))
-            related.add(child.name)
         if relationships:
             imports.add("sqlalchemy.orm", "relationship")
         related.discard(self.name)

@@ -769,7 +769,13 @@ class _Builder:
             for relation in model.relations:
                 loc: Loc = ("models", model.name, "relations", relation.fk)
                 name = relation.attribute
-                if name in taken:
+                if name in CLASS_BODY_NAMES - {"list"}:  # list[...] is printed before it
+                    self.problems.add(
+                        loc,
+                        f"its relationship attribute {name!r} would shadow a name the generated"
+                        " code uses; rename the field",
+                    )
+                elif name in taken:
                     self.problems.add(
                         loc,
                         f"its relationship attribute {name!r} collides with {taken[name]}",

@@ -1,8 +1,8 @@
 """The shipped examples and the embedded default render into clean projects whose own tests pass.
 
 Renders (in parallel, once per module): brief.json, blog.yaml, shop.yaml, the default (no data
-file), a schema with models but no `apis`, and one whose number bounds sit at the edges (the
-generated tests must find valid, distinct values inside them).
+file), a schema with models but no `apis`, and one of legal corners (EDGE_CASES) where the
+generated tests must still find valid, distinct data.
 """
 
 from __future__ import annotations
@@ -27,8 +27,21 @@ EXAMPLES = {
     "default": None,
 }
 NO_APIS = {"models": schema.DEFAULT_SCHEMA["models"]}
-NUMBER_EDGES = {
+# Legal corners the generated tests must still find valid data in: number bounds at the
+# edges, a username and password of at most 8 characters, an FK named list_id (its
+# relationship attribute `list` sits beside `list[...]` annotations).
+EDGE_CASES = {
     "models": {
+        "User": {
+            "fields": {
+                "email": {"type": "string", "max_length": 8},
+                "password": {"type": "string", "min_length": 3, "max_length": 8},
+            }
+        },
+        "TodoList": {
+            "fields": {"title": "string"},
+            "relations": {"owner_id": {"model": "User", "on_delete": "cascade"}},
+        },
         "Reading": {
             "fields": {
                 "below": {"type": "int", "le": -5},
@@ -40,12 +53,20 @@ NUMBER_EDGES = {
                 "widest": {"type": "float", "ge": -1.0e308, "le": 1.0e308, "unique": True},
                 "lowest": {"type": "float", "le": -1.7e308, "unique": True},
                 "pinned": {"type": "float", "ge": 2.5, "le": 2.5},
-            }
-        }
+            },
+            "relations": {
+                "list_id": {"model": "TodoList", "on_delete": "cascade"},
+                "previous_id": {"model": "Reading", "on_delete": "set_null"},
+            },
+        },
     },
-    "apis": {"Reading": {"create": "public", "read": "public", "update": "auth"}},
+    "apis": {
+        "User": {"create": "admin", "read": "owner", "update": "owner", "delete": "admin"},
+        "TodoList": {"create": "owner", "read": "owner", "update": "owner", "delete": "owner"},
+        "Reading": {"create": "public", "read": "public", "update": "auth"},
+    },
 }
-SCHEMAS = {"no-apis": NO_APIS, "number-edges": NUMBER_EDGES}
+SCHEMAS = {"no-apis": NO_APIS, "edge-cases": EDGE_CASES}
 PYTHON = str(Path(tool("copier")).parent / "python")
 if not Path(PYTHON).exists():
     PYTHON = sys.executable

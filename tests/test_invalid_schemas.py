@@ -88,6 +88,11 @@ CASES = [
         },
         "models.Post.relations.user_id.back_populates",
     ),
+    case(
+        "relationship-attribute-shadows",
+        {"models": {"User": USER, "Post": {"relations": {"int_id": "User"}}}},
+        "models.Post.relations.int_id",
+    ),
     # clashes with generated names
     case("model-reserved-class", {"models": {"Session": {}}}, "models.Session"),
     case("model-reserved-module", {"models": {"Config": {}}}, "models.Config"),

@@ -292,6 +292,21 @@ def test_self_relation_makes_the_fk_nullable() -> None:
     assert category.children == [fk.relation]
 
 
+def test_an_fk_named_list_id_gets_its_list_relationship() -> None:
+    """`list` is no problem as a relationship attribute: collections are printed before it."""
+    project = schema.normalize(
+        {"models": {"TodoList": {}, "Task": {"relations": {"list_id": "TodoList"}}}}
+    )
+    assert project.model("Task").field("list_id").relation.attribute == "list"
+
+
+def test_a_relationship_attribute_may_not_shadow_the_generated_code() -> None:
+    problems = schema.check({"models": {"User": {}, "Post": {"relations": {"str_id": "User"}}}})
+    assert [(p.loc, "would shadow" in p.msg) for p in problems] == [
+        (("models", "Post", "relations", "str_id"), True)
+    ]
+
+
 def test_two_fks_to_one_model_with_distinct_back_populates() -> None:
     project = schema.normalize(
         {
