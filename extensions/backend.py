@@ -66,11 +66,11 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
     identity = (models, apis, auth, project_name)
     if _last is not None and all(a is b for a, b in zip(_last[0], identity, strict=True)):
         return _last[1]
-    data = {"models": models, "apis": apis or {}, "auth": auth or {}}
+    data = schema.join_surrogates({"models": models, "apis": apis or {}, "auth": auth or {}})
     key = json.dumps([data, project_name], sort_keys=True, default=str)
     if key not in _cache:
         try:
-            project = schema.normalize(data, project_name=project_name)
+            project = schema.normalize(data, project_name=schema.join_surrogates(project_name))
         except schema.SchemaError as error:
             raise SchemaRefused(str(error)) from None
         _cache[key] = codegen.ProjectView(project)
@@ -99,7 +99,8 @@ def check_schema(
     except SchemaRefused:
         if not problems:
             raise
-        problems += schema.check({"models": models, "apis": apis or {}, "auth": auth or {}})
+        answers = {"models": models, "apis": apis or {}, "auth": auth or {}}
+        problems += schema.check(schema.join_surrogates(answers))
     if problems:
         raise SchemaRefused(str(schema.SchemaError(problems)))
     return "ok"
@@ -125,7 +126,9 @@ class BackendTools(Extension):
         environment.globals["secret_key"] = lambda: secrets.token_urlsafe(48)
         environment.globals["import_from"] = codegen.import_from
         environment.filters["py"] = codegen.py
-        environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(data).rstrip()
+        environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(
+            schema.join_surrogates(data)
+        ).rstrip()
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if name and name.endswith(".py.jinja"):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SchemaError
-from .loader import dump_yaml, load_file, load_text
+from .loader import dump_yaml, join_surrogates, load_file, load_text
 from .project import (
     ROUTES,
     AuthSettings,
@@ -53,6 +53,7 @@ __all__ = [
     "SchemaError",
     "check",
     "dump_yaml",
+    "join_surrogates",
     "json_schema",
     "load_file",
     "load_text",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 from typing import Any
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 DEFAULT_STRING_LENGTH = 255
+# A JSON number with an exponent (1e-05, 1e+308, as json.dump writes them): YAML 1.1, which
+# reads Copier's --data-file, wants a dot and a signed exponent, so it leaves these strings.
+EXPONENT_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
 
 
 class FieldType(StrEnum):
@@ -65,6 +69,8 @@ def coerce_value(type_: FieldType, value: Any) -> Any:
                 raise ValueError(f"{value} is outside the signed 64-bit range")
             return value
         case FieldType.FLOAT:
+            if isinstance(value, str) and EXPONENT_NUMBER.fullmatch(value):
+                value = float(value)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{value!r} is not a number")
             if not math.isfinite(value):

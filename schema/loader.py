@@ -36,7 +36,7 @@ def load_text(text: str, filename_hint: str = "schema.yaml") -> dict[str, Any]:
         if filename_hint.endswith(".json"):
             data = json.loads(text, object_pairs_hook=_json_pairs)
         else:
-            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            data = join_surrogates(yaml.load(text, Loader=_StrictLoader))  # noqa: S506
     except json.JSONDecodeError as error:
         raise SchemaError([Problem((), f"not valid JSON: {error}")]) from None
     except yaml.YAMLError as error:
@@ -45,6 +45,24 @@ def load_text(text: str, filename_hint: str = "schema.yaml") -> dict[str, Any]:
         kind = "empty" if data is None else type(data).__name__
         raise SchemaError([Problem((), f"the document must be a mapping, not {kind}")])
     return data
+
+
+def join_surrogates(value: Any) -> Any:
+    """The data with JSON-style surrogate pairs in its strings joined into one character.
+
+    PyYAML, which also reads Copier's --data-file, leaves `"\\ud83d\\udca5"` (how Python's
+    json.dump writes 💥) as two surrogates, which no string check accepts.
+    """
+    if isinstance(value, str):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            return value  # a lone surrogate: the schema's checks report it
+    if isinstance(value, dict):
+        return {join_surrogates(k): join_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [join_surrogates(item) for item in value]
+    return value
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

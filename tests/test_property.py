@@ -1,5 +1,6 @@
-"""Property tests: random valid schemas render into clean, importable projects; random broken
-ones are refused by `schema.check` and by `copier copy`, with nothing written.
+"""Property tests: random valid schemas render into clean projects that start (and, for a few,
+whose own generated suite passes); random broken ones are refused by `schema.check` and by
+`copier copy`, with nothing written.
 
 Each valid example is a real render (~2-4 s), so the example counts are small and the runs are
 derandomized (the same examples every run, so CI is stable and the xfail below is strict).
@@ -36,6 +37,8 @@ pytestmark = pytest.mark.slow
 
 EXPLORE = bool(os.environ.get("BB_HYPOTHESIS_EXPLORE"))
 EXAMPLES = int(os.environ.get("BB_HYPOTHESIS_EXAMPLES", "15"))
+# Renders whose generated suite runs too (a few seconds more each).
+SUITE_EXAMPLES = int(os.environ.get("BB_HYPOTHESIS_SUITE_EXAMPLES", "5"))
 PYTHON = str(Path(tool("copier")).parent / "python")
 PYTHON = PYTHON if Path(PYTHON).exists() else sys.executable
 
@@ -515,7 +518,7 @@ def invalid_schemas(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
 
 # -- the checks ------------------------------------------------------------------------------
 
-STATS = {"valid": 0, "valid_full": 0, "invalid": 0}
+STATS = {"valid": 0, "valid_full": 0, "valid_suite": 0, "invalid": 0}
 
 
 @pytest.fixture(scope="module")
@@ -605,6 +608,23 @@ def test_valid_schemas_including_known_bug_triggers(
     STATS["valid_full"] += 1
     note(f"schema: {data!r}")
     render_and_verify(plain_template, data, tmp_path_factory.getbasetemp() / "hyp-full")
+
+
+@settings(COMMON, max_examples=SUITE_EXAMPLES)
+@given(data=valid_schemas(clean=False))
+def test_valid_schemas_pass_their_own_generated_suite(
+    plain_template: Path, tmp_path_factory: pytest.TempPathFactory, data: dict[str, Any]
+) -> None:
+    """The generated tests find valid data for any legal field options, and pass."""
+    STATS["valid_suite"] += 1
+    note(f"schema: {data!r}")
+    work = tmp_path_factory.getbasetemp() / "hyp-suite"
+    render_and_verify(plain_template, data, work)
+    env = project_env(work / "project")  # the suite's conftest picks its own database
+    suite = run_in(
+        work / "project", PYTHON, "-m", "pytest", "-x", "-p", "no:cacheprovider", env=env
+    )
+    assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
 
 
 @settings(COMMON, max_examples=EXAMPLES)

@@ -706,6 +706,17 @@ def test_load_text_reads_json_as_yaml_too() -> None:
     assert schema.load_text('{"models": {"Post": {}}}', "schema.yaml") == {"models": {"Post": {}}}
 
 
+def test_json_written_by_python_reads_the_same_through_yaml() -> None:
+    """Copier reads --data-file with YAML 1.1: json.dump's 💥 and 1e-05 must survive it."""
+    data = {"models": {"Note": {"fields": {"size": {"type": "float", "default": 1e-05}}}}}
+    data["models"]["Note"]["fields"]["size"]["description"] = "tiny 💥"
+    as_yaml = schema.load_text(json.dumps(data), "schema.yaml")
+    assert as_yaml["models"]["Note"]["fields"]["size"]["description"] == "tiny 💥"
+    assert schema.normalize(as_yaml) == schema.normalize(data)
+    size = schema.normalize(as_yaml).model("Note").field("size")
+    assert size.default == 1e-05 and size.description == "tiny 💥"
+
+
 def test_load_file_of_a_missing_file(tmp_path: Path) -> None:
     error = pytest.raises(schema.SchemaError, schema.load_file, tmp_path / "nope.yaml").value
     assert "cannot read" in error.problems[0].msg
