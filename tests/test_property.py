@@ -248,6 +248,7 @@ def field_specs(draw: st.DrawFn, for_user_credential: bool = False) -> Any:
             spec["ge"] = low if kind == "int" or draw(st.booleans()) else low + 0.5
         if high is not None:
             spec["le"] = high + (0.5 if kind == "float" and draw(st.booleans()) else 0)
+            spec["le"] = max(spec["le"], spec.get("ge", spec["le"]))  # ge may have had its 0.5
     if not for_user_credential:
         for option in ("unique", "index", "secret"):
             if draw(st.integers(0, 4)) == 0:
