@@ -50,6 +50,7 @@ RESERVED_FIELDS = {
     "sort": "it is a list parameter",
     "metadata": "SQLAlchemy reserves it on models",
     "registry": "SQLAlchemy reserves it on models",
+    "self": "the models' constructor takes it",
 }
 PYDANTIC_ATTRIBUTES = {name for name in dir(BaseModel) if not name.startswith("_")}
 # Names the generated class bodies use after the fields: a field of that name would shadow them.

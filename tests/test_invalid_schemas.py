@@ -100,6 +100,7 @@ CASES = [
     case("model-generated-class", {"models": {"Post": {}, "PostCreate": {}}}, "models.PostCreate"),
     case("field-pydantic-attr", post(model_dump="string"), "models.Post.fields.model_dump"),
     case("field-sqlalchemy-metadata", post(metadata="string"), "models.Post.fields.metadata"),
+    case("field-self", post(self="string"), "models.Post.fields.self"),
     case(
         "timestamps-field",
         {"models": {"Post": {"timestamps": True, "fields": {"created_at": "datetime"}}}},
