@@ -1121,6 +1121,7 @@ class ProjectView:
     @property
     def factory_imports(self) -> str:
         imports = Imports().add("itertools").add("typing", "Any")
+        imports.add("collections", "defaultdict").add("collections.abc", "Iterator")
         imports.add("sqlalchemy.orm", "Session")
         imports.add("auth.security", "hash_password")
         for model in self.models:

@@ -710,6 +710,22 @@ class _Builder:
             for fk, rel in relations.items():
                 self._relation(model, fk, rel, fk_counts[rel.model] > 1)
         self._check_relation_names()
+        self._check_column_names()
+
+    def _check_column_names(self) -> None:
+        """Column names differ in more than case: SQLite compares them case-insensitively."""
+        for model in self.models.values():
+            spec = self.specs.get(model.name)
+            declared = spec.fields if spec is not None else {}
+            seen: dict[str, str] = {"role": "role"} if model.is_user_model else {}
+            for f in model.fields:
+                other = seen.setdefault(f.name.lower(), f.name)
+                if other != f.name:
+                    part = "fields" if f.name in declared else "relations"
+                    self.problems.add(
+                        ("models", model.name, part, f.name),
+                        f"collides with the column {other!r}: column names ignore case",
+                    )
 
     def _relation(self, model: Model, fk: str, spec: RelationSpec, several: bool) -> None:
         loc: Loc = ("models", model.name, "relations", fk)

@@ -41,7 +41,10 @@ EDGE_CASES = {
             }
         },
         "TodoList": {
-            "fields": {"title": {"type": "string", "description": "Shown first 💥 — ünïcode"}},
+            "fields": {
+                "title": {"type": "string", "description": "Shown first 💥 — ünïcode"},
+                "pinned": {"type": "bool", "unique": True},  # two values; its User comes first
+            },
             "relations": {"owner_id": {"model": "User", "on_delete": "cascade"}},
         },
         "Reading": {

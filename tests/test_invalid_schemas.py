@@ -101,6 +101,7 @@ CASES = [
     case("field-pydantic-attr", post(model_dump="string"), "models.Post.fields.model_dump"),
     case("field-sqlalchemy-metadata", post(metadata="string"), "models.Post.fields.metadata"),
     case("field-self", post(self="string"), "models.Post.fields.self"),
+    case("field-case-duplicate", post(title="string", Title="text"), "models.Post.fields.Title"),
     case(
         "timestamps-field",
         {"models": {"Post": {"timestamps": True, "fields": {"created_at": "datetime"}}}},

@@ -204,7 +204,7 @@ def field_name_ok(name: str) -> bool:
         and name not in PYDANTIC_ATTRIBUTES
         and name not in CLASS_BODY_NAMES
         and not name.startswith("model_")
-        and name not in ("id", "created_at", "updated_at", "role")
+        and name.lower() not in ("id", "created_at", "updated_at", "role")
     )
 
 
@@ -312,11 +312,11 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
         password = (
             "password"
             if user_mode == "declared"
-            else draw(field_names(clean).filter(lambda n: n != username))
+            else draw(field_names(clean).filter(lambda n: n.lower() != username.lower()))
         )
         fields = {username: draw(field_specs(True)), password: draw(field_specs(True))}
-        for extra in draw(st.lists(field_names(clean), max_size=2, unique=True)):
-            if extra not in fields:
+        for extra in draw(st.lists(field_names(clean), max_size=2, unique_by=str.lower)):
+            if extra.lower() not in {f.lower() for f in fields}:  # columns ignore case
                 fields[extra] = draw(field_specs())
         models[user_name] = {"fields": fields}
         if user_mode == "custom":
@@ -326,7 +326,7 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
 
     for name in names:
         fields = {}
-        for field in draw(st.lists(field_names(clean), max_size=5, unique=True)):
+        for field in draw(st.lists(field_names(clean), max_size=5, unique_by=str.lower)):
             fields[field] = draw(field_specs())
         models[name] = {"fields": fields}
         if draw(st.booleans()):
@@ -353,7 +353,9 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
             )
             fk = f"{base}_id"
             attribute = naming.relationship_name(fk)
-            if fk in taken[name] or attribute in taken[name] or not field_name_ok(fk):
+            if fk.lower() in {t.lower() for t in taken[name]} or attribute in taken[name]:
+                continue
+            if not field_name_ok(fk):
                 continue
             if attribute in CLASS_BODY_NAMES - {"list"}:
                 continue  # refused: it would shadow a name of the model's class body
