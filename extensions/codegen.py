@@ -341,6 +341,9 @@ def _value_imports(imports: Imports, value: Any) -> None:
         imports.add("datetime as dt")
 
 
+# A model whose unique fields allow fewer rows than this gives its children shared parents in
+# tests: a test makes up to 3 children, each with a parent per foreign key.
+FEW_ROWS = 10
 # More records than any test run makes: a range this wide needs no wrapping around.
 UNBOUNDED = 10**9
 
@@ -863,7 +866,12 @@ class ModelView:
             if relation is not None:
                 if f.field.required:
                     parent = self.project.model(relation.parent)
-                    items.append((f.name, f"make_{parent.module}(session).id"))
+                    make = f"make_{parent.module}"
+                    if parent.capacity < FEW_ROWS:  # a new parent each time would run out
+                        reuse = f"existing_or_new(session, {parent.name}, {make}, overrides)"
+                        items.append((f.name, reuse))
+                    else:
+                        items.append((f.name, f"{make}(session).id"))
                 continue
             items.append((f.name, f.sample()))
         return items
@@ -872,13 +880,17 @@ class ModelView:
     def payload_values(self) -> list[tuple[str, str]]:
         """The payload's plain fields (their values depend on `n`)."""
         return [
-            (name, value) for name, value in self.payload_items if not value.startswith("make_")
+            (name, value) for name, value in self.payload_items if name not in self.parent_fields
         ]
 
     @property
     def payload_parents(self) -> list[tuple[str, str]]:
-        """The payload's required foreign keys, each made from a new parent record."""
-        return [(name, value) for name, value in self.payload_items if value.startswith("make_")]
+        """The payload's required foreign keys, each from a new parent record (or a reused one)."""
+        return [(name, value) for name, value in self.payload_items if name in self.parent_fields]
+
+    @property
+    def parent_fields(self) -> set[str]:
+        return {f.name for f in self.writable if f.field.relation and f.field.required}
 
     @property
     def required_fields(self) -> list[str]:
@@ -1131,7 +1143,19 @@ class ProjectView:
                 if "dt." in expression:
                     imports.add("datetime as dt")
         imports.add(f"models.{self.user.module}", "Role")
+        if self.reuses_parents:
+            imports.add("collections.abc", "Callable").add("sqlalchemy", "select")
+            imports.add("database", "Base")
         return imports.render()
+
+    @property
+    def reuses_parents(self) -> bool:
+        """Some model's test records share parents (see FEW_ROWS)."""
+        return any(
+            value.startswith("existing_or_new(")
+            for model in self.models
+            for _, value in model.payload_parents
+        )
 
     @property
     def factory_constants(self) -> list[str]:

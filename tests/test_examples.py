@@ -61,6 +61,8 @@ EDGE_CASES = {
             },
             "relations": {
                 "list_id": {"model": "TodoList", "on_delete": "cascade"},
+                # a second FK to a model of two rows at most (pinned): test records share them
+                "spare_list_id": {"model": "TodoList", "back_populates": "spare_readings"},
                 "previous_id": {"model": "Reading", "on_delete": "set_null"},
             },
         },
