@@ -56,6 +56,11 @@ _cache: dict[str, Any] = {}
 _last: tuple[tuple[Any, ...], Any] | None = None
 
 
+def _schema_data(models: Any, apis: Any, auth: Any) -> dict[str, Any]:
+    """The schema in Copier's answers, with what its YAML reading left undone (see loader)."""
+    return schema.join_surrogates({"models": models, "apis": apis or {}, "auth": auth or {}})
+
+
 def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -> Any:
     """The checked, normalised project for these answers.
 
@@ -66,7 +71,7 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
     identity = (models, apis, auth, project_name)
     if _last is not None and all(a is b for a, b in zip(_last[0], identity, strict=True)):
         return _last[1]
-    data = schema.join_surrogates({"models": models, "apis": apis or {}, "auth": auth or {}})
+    data = _schema_data(models, apis, auth)
     key = json.dumps([data, project_name], sort_keys=True, default=str)
     if key not in _cache:
         try:
@@ -99,8 +104,7 @@ def check_schema(
     except SchemaRefused:
         if not problems:
             raise
-        answers = {"models": models, "apis": apis or {}, "auth": auth or {}}
-        problems += schema.check(schema.join_surrogates(answers))
+        problems += schema.check(_schema_data(models, apis, auth))
     if problems:
         raise SchemaRefused(str(schema.SchemaError(problems)))
     return "ok"

@@ -867,7 +867,7 @@ class ModelView:
                 if f.field.required:
                     parent = self.project.model(relation.parent)
                     make = f"make_{parent.module}"
-                    if parent.capacity < FEW_ROWS:  # a new parent each time would run out
+                    if f.name in self.shared_parents:
                         reuse = f"existing_or_new(session, {parent.name}, {make}, overrides)"
                         items.append((f.name, reuse))
                     else:
@@ -891,6 +891,17 @@ class ModelView:
     @property
     def parent_fields(self) -> set[str]:
         return {f.name for f in self.writable if f.field.relation and f.field.required}
+
+    @property
+    def shared_parents(self) -> set[str]:
+        """Required FKs to a model with few possible rows: a new parent each time would run out."""
+        return {
+            f.name
+            for f in self.writable
+            if f.field.relation
+            and f.field.required
+            and self.project.model(f.field.relation.parent).capacity < FEW_ROWS
+        }
 
     @property
     def required_fields(self) -> list[str]:
@@ -1145,17 +1156,13 @@ class ProjectView:
         imports.add(f"models.{self.user.module}", "Role")
         if self.reuses_parents:
             imports.add("collections.abc", "Callable").add("sqlalchemy", "select")
-            imports.add("database", "Base")
+            imports.add("database", "INT64_MAX", "INT64_MIN", "Base")
         return imports.render()
 
     @property
     def reuses_parents(self) -> bool:
         """Some model's test records share parents (see FEW_ROWS)."""
-        return any(
-            value.startswith("existing_or_new(")
-            for model in self.models
-            for _, value in model.payload_parents
-        )
+        return any(model.shared_parents for model in self.models)
 
     @property
     def factory_constants(self) -> list[str]:
