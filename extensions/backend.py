@@ -167,7 +167,8 @@ class BackendTools(Extension):
         compile_strings_once(environment)
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        if name and name.endswith(".py.jinja"):
+        # A Python file, possibly written only when a condition holds (`...py{% endif %}`).
+        if name and name.endswith((".py.jinja", ".py{% endif %}.jinja")):
             return "{% python_file " + repr(name) + " %}" + source + "{% endpython_file %}"
         return source
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -420,7 +421,7 @@ class Endpoint:
 
     @property
     def needs_user(self) -> bool:
-        return self.level == "owner" or self.checks_role
+        return self.owned or self.checks_role or self.sets_owner or self.keeps_owner or self.scoped
 
     @property
     def checks_role(self) -> bool:
@@ -433,12 +434,50 @@ class Endpoint:
 
     @property
     def owned(self) -> bool:
+        """An owner-level route: a non-admin reaches only their own records."""
         return self.level == "owner"
+
+    @property
+    def sets_owner(self) -> bool:
+        """A create whose owner FK comes from the token (an admin may name another)."""
+        return self.action == "create" and self.model.direct_owner is not None
+
+    @property
+    def keeps_owner(self) -> bool:
+        """An update that refuses a non-admin's change of the owner FK."""
+        return (
+            self.action == "update"
+            and self.level != "admin"
+            and self.model.direct_owner is not None
+        )
+
+    @property
+    def checks_move(self) -> bool:
+        """An update below owner level of a record owned through its parent: only its owner
+        (or an admin) moves it to another parent."""
+        return (
+            self.action == "update"
+            and self.level in ("public", "auth")
+            and self.model.owner_parent is not None
+        )
+
+    @property
+    def scoped(self) -> bool:
+        """The route passes crud the caller's owner scope: to reach only their records, or
+        to check that the records a body refers to are theirs."""
+        if self.owned or self.checks_move:
+            return True
+        return (
+            self.action in ("create", "update")
+            and self.level != "admin"
+            and bool(self.model.owned_references)
+        )
 
     @property
     def decorator(self) -> str:
         method, path = ROUTES[self.action]
-        method, path = method.lower(), path.replace("{id}", f"{{{self.model.id_param}}}")
+        # `:int` lets a route the owner adds after these (`/search`) be reached.
+        method, path = method.lower(), path.replace("{id}", f"{{{self.model.id_param}:int}}")
         args = [py(path)]
         if self.action == "list":
             args.append(f"response_model=list[{self.model.name}Read]")
@@ -456,14 +495,30 @@ class Endpoint:
 
     @property
     def signature(self) -> str:
-        """The `def` line(s) of a create, read or delete route."""
+        """The `def` line(s) of the route."""
         model = self.model
-        name, first, returns = {
-            "create": (f"create_{model.module}", f"data: {model.name}Create", model.name),
-            "detail": (f"read_{model.module}", f"{model.id_param}: RecordId", model.name),
-            "delete": (f"delete_{model.module}", f"{model.id_param}: RecordId", "None"),
+        params = {
+            "create": [f"data: {model.name}Create", "session: SessionDep"],
+            "list": [
+                "session: SessionDep",
+                f"params: Annotated[{model.name}ListParams, Query()]",
+                "response: Response",
+            ],
+            "detail": [f"{model.id_param}: RecordId", "session: SessionDep"],
+            "update": [
+                f"{model.id_param}: RecordId",
+                f"data: {model.name}Update",
+                "session: SessionDep",
+            ],
+            "delete": [f"{model.id_param}: RecordId", "session: SessionDep"],
         }[self.action]
-        params = [first, "session: SessionDep"]
+        name, returns = {
+            "create": (f"create_{model.module}", model.name),
+            "list": (f"list_{model.plural}", f"list[{model.name}]"),
+            "detail": (f"read_{model.module}", model.name),
+            "update": (f"update_{model.module}", model.name),
+            "delete": (f"delete_{model.module}", "None"),
+        }[self.action]
         if self.user_dep:
             params.append(f"current_user: {self.user_dep}")
         return black_call(f"def {name}", params, indent=0, tail=f" -> {returns}:")
@@ -475,11 +530,9 @@ class Endpoint:
             codes.add(400)  # a body that cannot be parsed at all
         if self.level != "public":
             codes.add(401)
-        if self.level in ("admin", "owner") and not (
-            self.level == "owner" and self.action == "list"
-        ):
+        if self.level == "admin" or self.checks_role or self.sets_owner or self.keeps_owner:
             codes.add(403)
-        if self.checks_role:
+        if self.checks_move:
             codes.add(403)
         if self.action in ("detail", "update", "delete"):
             codes.add(404)
@@ -565,8 +618,53 @@ class ModelView:
         return Level.OWNER in self.model.levels.values()
 
     @property
-    def owner_create(self) -> bool:
-        return self.model.levels["create"] is Level.OWNER and self.owner_field != "id"
+    def direct_owner(self) -> str | None:
+        """The FK to the user model that says whose record this is (from the token on create)."""
+        if self.owner_field in (None, "id") or self.model.owner_parent is not None:
+            return None
+        return self.owner_field
+
+    @property
+    def owner_parent(self) -> ModelView | None:
+        """The parent whose owner owns this record (InvoiceLine through its Invoice)."""
+        parent = self.model.owner_parent
+        return self.project.model(parent) if parent is not None else None
+
+    @property
+    def owned_by(self) -> str | None:
+        """The function of crud/ownership.py that selects the records a user owns."""
+        return f"{self.module}_owned_by" if self.owner_field is not None else None
+
+    @property
+    def owner_clause(self) -> str:
+        """What `owned_by(user_id)` returns: the rows owned by `user_id`."""
+        parent = self.owner_parent
+        if parent is not None:
+            return (
+                f"{self.name}.{self.owner_field}.in_("
+                f"select({parent.name}.id).where({parent.owned_by}(user_id)))"
+            )
+        return f"{self.name}.{self.owner_field} == user_id"
+
+    @property
+    def owned_references(self) -> list[str]:
+        """FKs to owned models other than the user model: a non-admin names only their own."""
+        return [
+            r.fk
+            for r in self.model.relations
+            if r.parent != self.project.user.name
+            and self.project.model(r.parent).owner_field is not None
+        ]
+
+    @property
+    def scoped_reads(self) -> bool:
+        """Some route reads this model's records within the caller's owner scope."""
+        return any(e.scoped and e.action != "create" for e in self.endpoints.values())
+
+    @property
+    def scoped_writes(self) -> bool:
+        """Some write checks the records its body refers to against the caller's scope."""
+        return any(e.scoped and e.action in ("create", "update") for e in self.endpoints.values())
 
     # field groups -----------------------------------------------------------------
 
@@ -660,7 +758,7 @@ class ModelView:
     @cached_property
     def _schema_code(self) -> dict[str, Any]:
         imports = Imports().add("pydantic", "BaseModel", "ConfigDict")
-        owner_optional = self.owner_create
+        owner_optional = self.direct_owner is not None
         create = [
             f.create_line(imports, owner_optional=owner_optional and f.name == self.owner_field)
             for f in self.writable
@@ -728,10 +826,18 @@ class ModelView:
             f"{self.name}ListParams",
             f"{self.name}Update",
         )
+        imports.add("crud.common", "delete_record")
         if self.references:
             imports.add("crud.common", "check_references")
             for _, parent, module in self.references:
                 imports.add(f"models.{module}", parent)
+        for child, _ in self.referred_by:
+            imports.add(f"models.{self.project.model(child).module}", child)
+        if self.scoped_reads:
+            imports.add("sqlalchemy", "select")
+            imports.add("crud.ownership", self.owned_by or "")
+        elif self.owner_list:
+            imports.add("crud.ownership", self.owned_by or "")
         if self.password_field:
             imports.add("auth.security", "hash_password")
         if self.is_user_model:
@@ -750,8 +856,33 @@ class ModelView:
         return "{" + ", ".join(f"{py(fk)}: {parent}" for fk, parent, _ in self.references) + "}"
 
     @property
-    def owner_filter(self) -> bool:
+    def owner_list(self) -> bool:
+        """The list is at the owner level: a non-admin sees their own records."""
         return self.model.levels["list"] is Level.OWNER
+
+    @property
+    def referred_by(self) -> list[tuple[str, str]]:
+        """(child class, fk) of the foreign keys that restrict this record's deletion."""
+        return [(r.child, r.fk) for r in self.model.children if r.on_delete is OnDelete.RESTRICT]
+
+    @property
+    def referred_by_literal(self) -> str:
+        return py(tuple(f"{child}.{fk}" for child, fk in self.referred_by)).replace('"', "")
+
+    @property
+    def label(self) -> str:
+        """The model's name in prose: "order item"."""
+        return self.module.replace("_", " ")
+
+    @property
+    def label_plural(self) -> str:
+        return self.model.plural.replace("_", " ")
+
+    @property
+    def owner_required(self) -> bool:
+        """The owner FK must be named by a caller without a token (a public create)."""
+        owner = self.direct_owner
+        return owner is not None and not self.model.field(owner).nullable
 
     # routers/<model>.py -------------------------------------------------------------
 
@@ -786,45 +917,47 @@ class ModelView:
             imports.add("fastapi", "HTTPException", "status")
             imports.add("sqlalchemy.orm", "Session")
             imports.add("database", "RecordId")
-        if self.owned_record_routes:
-            imports.add(f"models.{self.project.user.module}", self.project.user.name)
         if self.auth_deps:
             imports.add("auth.deps", *self.auth_deps)
+        if self.ownership_rules:
+            imports.add("auth.ownership", *self.ownership_rules)
         return imports.render()
 
     @property
     def auth_deps(self) -> set[str]:
         """The names this model's router takes from auth/deps.py."""
-        endpoints = self.endpoints
         names: set[str] = set()
-        for endpoint in endpoints.values():
+        for endpoint in self.endpoints.values():
             names.update(filter(None, (endpoint.guard, endpoint.user_dep)))
-        if self.owned_record_routes:
-            names.add("ensure_owner")
-        if self.owner_create:
-            names.add("owner_of_new_record")
-        if "update" in endpoints and endpoints["update"].owned and self.owner_field != "id":
-            names.add("ensure_can_assign_owner")
-        if any(endpoint.checks_role for endpoint in endpoints.values()):
+        if any(endpoint.checks_role for endpoint in self.endpoints.values()):
             names.add("ensure_can_set_role")
+        return names
+
+    @property
+    def ownership_rules(self) -> set[str]:
+        """The names this model's router takes from auth/ownership.py."""
+        names: set[str] = set()
+        for e in self.endpoints.values():
+            if e.scoped:
+                names.add("owner_scope")
+            if e.sets_owner:
+                names.add("owner_of_new_record")
+                if e.level == "public" and self.owner_required:
+                    names.add("missing_owner")
+            if e.keeps_owner:
+                names.add("ensure_owner_kept")
+            if e.checks_move:
+                names.add("ensure_moved_by_owner")
         return names
 
     @property
     def record_routes(self) -> bool:
         return any(a in self.model.endpoints for a in ("detail", "update", "delete"))
 
-    @property
-    def owned_record_routes(self) -> bool:
-        return any(
-            self.model.levels[a] is Level.OWNER
-            for a in ("detail", "update", "delete")
-            if a in self.model.endpoints
-        )
-
     def record_lookup(self, action: str) -> str:
         """The expression that loads the record a detail, update or delete route acts on."""
         if self.endpoints[action].owned:
-            return f"get_owned_{self.module}(session, {self.id_param}, current_user)"
+            return f"get_{self.module}_or_404(session, {self.id_param}, owner_scope(current_user))"
         return f"get_{self.module}_or_404(session, {self.id_param})"
 
     # the user model -------------------------------------------------------------------
@@ -870,6 +1003,10 @@ class ModelView:
                     if f.name in self.shared_parents:
                         reuse = f"existing_or_new(session, {parent.name}, {make}, overrides)"
                         items.append((f.name, reuse))
+                    elif f.name == self.direct_owner:
+                        items.append((f.name, f"{make}(session).id if owner is None else owner"))
+                    elif f.name in self.owned_references:
+                        items.append((f.name, f"{make}(session, owner).id"))
                     else:
                         items.append((f.name, f"{make}(session).id"))
                 continue
@@ -905,11 +1042,7 @@ class ModelView:
 
     @property
     def required_fields(self) -> list[str]:
-        return [
-            f.name
-            for f in self.writable
-            if f.field.required and not (self.owner_create and f.name == self.owner_field)
-        ]
+        return [f.name for f in self.writable if f.field.required and f.name != self.direct_owner]
 
     @property
     def unique_fields(self) -> list[str]:
@@ -971,6 +1104,15 @@ class ModelView:
             f"make=make_{self.module}",
             f"payload={self.module}_payload",
         ]
+        if self.owner_parent is not None:
+            lines.append("owned_through=True")
+        if self.owned_references:
+            pairs = [
+                f"({py(fk)}, make_{module})"
+                for fk, _, module in self.references
+                if fk in self.owned_references
+            ]
+            lines.append(_keyword_collection("owned_references", pairs))
         groups = {
             "required": self.required_fields,
             "not_null": self.not_null_fields,
@@ -1106,9 +1248,57 @@ class ProjectView:
         names = {"CurrentUser"}  # the auth routes' own
         for model in self.routed_models:
             names |= model.auth_deps
-        if "owner_of_new_record" in names:
-            names.add("ensure_can_assign_owner")
         return names
+
+    @property
+    def ownership_tests(self) -> dict[str, bool]:
+        """Which tests of tests/test_ownership.py have cases (the others are not written)."""
+        non_admin = ("public", "auth", "owner")
+
+        def any_model(
+            action: str, levels: tuple[str, ...], test: Callable[[ModelView], bool]
+        ) -> bool:
+            return any(
+                action in m.endpoints and m.endpoints[action].level in levels and test(m)
+                for m in self.routed_models
+            )
+
+        return {
+            "sets_owner": any_model("create", non_admin, lambda m: m.direct_owner is not None),
+            "keeps_owner": any_model("update", non_admin, lambda m: m.direct_owner is not None),
+            "not_there": any(
+                any_model(action, ("owner",), lambda m: m.owner_field != "id")
+                for action in ("detail", "update", "delete")
+            ),
+            "references": any(
+                any_model(action, non_admin, lambda m: bool(m.owned_references))
+                for action in ("create", "update")
+            ),
+            "moves": any_model("update", ("public", "auth"), lambda m: m.owner_parent is not None),
+        }
+
+    @property
+    def ownership_test_imports(self) -> str:
+        imports = Imports().add("pytest").add("fastapi.testclient", "TestClient")
+        imports.add("sqlalchemy.orm", "Session").add("tests.conftest", "Caller")
+        imports.add("tests.resources", "RESOURCES", "Resource")
+        return imports.render()
+
+    @property
+    def owned_models(self) -> list[ModelView]:
+        """Models with an owner, every parent before the children owned through it."""
+        return [m for m in self.creation_order if m.owner_field is not None]
+
+    @property
+    def ownership_imports(self) -> str:
+        """crud/ownership.py's imports."""
+        imports = Imports().add("collections.abc", "Callable")
+        imports.add("sqlalchemy", "ColumnElement").add("database", "Base")
+        for model in self.owned_models:
+            imports.add(f"models.{model.module}", model.name)
+            if model.owner_parent is not None:
+                imports.add("sqlalchemy", "select")
+        return imports.render()
 
     @property
     def router_modules(self) -> list[str]:

@@ -227,6 +227,7 @@ class Model:
     relations: list[Relation] = field(default_factory=list)  # FKs of this model
     children: list[Relation] = field(default_factory=list)  # FKs pointing at this model
     owner_field: str | None = None  # on the user model: "id"
+    owner_parent: str | None = None  # owned through this parent model's owner (owner_field)
     timestamps: bool = False
     is_user_model: bool = False
     builtin: bool = False
@@ -580,6 +581,12 @@ class _Builder:
             self.problems.add(loc + ("max_length",), "max_length is smaller than min_length")
         if has_default and default is not None:
             self._check_default_range(loc + ("default",), spec, default, ge, le)
+        if spec.secret and spec.unique:
+            self.problems.add(
+                loc + ("unique",),
+                "a secret field cannot be unique: a 409 would tell whether a guess is "
+                "someone's secret",
+            )
         if len(self.problems.items) > problems_before:
             return None
         return ModelField(
@@ -867,41 +874,91 @@ class _Builder:
             }
 
     def _owners(self, user_model: str) -> None:
+        declared: dict[str, str] = {}
         for model in self.models.values():
             spec = self.specs.get(model.name)
-            declared = spec.owner if spec is not None else None
-            uses_owner = Level.OWNER in model.levels.values()
+            owner = spec.owner if spec is not None else None
+            loc: Loc = ("models", model.name, "owner")
             if model.name == user_model:
-                if declared is not None:
+                if owner is not None:
                     self.problems.add(
-                        ("models", model.name, "owner"),
-                        "the user model owns itself: each user owns their own record",
+                        loc, "the user model owns itself: each user owns their own record"
                     )
                 model.owner_field = "id"
-                continue
-            to_user = [r for r in model.relations if r.parent == user_model]
-            if declared is not None:
-                if declared not in {r.fk for r in to_user}:
+            elif isinstance(owner, str):
+                relation = next((r for r in model.relations if r.fk == owner), None)
+                if relation is None:
                     self.problems.add(
-                        ("models", model.name, "owner"),
-                        f"must name a foreign key to the user model {user_model}",
+                        loc,
+                        f"{owner!r} is not a foreign key of {model.name}; name one to the user "
+                        f"model {user_model} or to a model that has an owner",
                     )
-                    continue
-                model.owner_field = declared
-            elif len(to_user) == 1:
-                model.owner_field = to_user[0].fk
-            if uses_owner and model.owner_field is None:
-                actions = [a for a, level in model.levels.items() if level is Level.OWNER]
-                reason = (
-                    "it has several foreign keys to the user model; name one with owner:"
-                    if len(to_user) > 1
-                    else f"it has no foreign key to the user model {user_model}"
+                else:
+                    declared[model.name] = owner
+            elif owner is None:
+                to_user = [r for r in model.relations if r.parent == user_model]
+                if len(to_user) == 1:
+                    model.owner_field = to_user[0].fk
+        for name, fk in declared.items():
+            self._owner_through(self.models[name], fk, user_model)
+        for model in self.models.values():
+            if Level.OWNER in model.levels.values() and model.owner_field is None:
+                self._owner_level_without_owner(model, user_model)
+
+    def _owner_through(self, model: Model, fk: str, user_model: str) -> None:
+        """Follow `owner: fk` up to the user model: at most 3 foreign keys, no cycle."""
+        relation = next(r for r in model.relations if r.fk == fk)
+        chain = [model.name]
+        current = relation
+        while current.parent != user_model:
+            parent = self.models[current.parent]
+            spec = self.specs.get(parent.name)
+            owner = spec.owner if spec is not None else None
+            if parent.name in chain:
+                self.problems.add(
+                    ("models", model.name, "owner"),
+                    f"ownership goes round in a circle: {' -> '.join(chain + [parent.name])}",
                 )
-                for action in actions:
-                    self.problems.add(
-                        ("apis", model.name, _declared_action(self.apis, model.name, action)),
-                        f"the owner level needs an owner, but {reason}",
-                    )
+                return
+            chain.append(parent.name)
+            if parent.owner_field is None and not isinstance(owner, str):
+                self.problems.add(
+                    ("models", model.name, "owner"),
+                    f"{fk!r} points at {relation.parent}, which has no owner: give "
+                    f"{parent.name} an owner, or name an FK to the user model {user_model}",
+                )
+                return
+            parent_fk = owner if isinstance(owner, str) else parent.owner_field
+            next_relation = next((r for r in parent.relations if r.fk == parent_fk), None)
+            if next_relation is None:
+                return  # the parent's own owner is refused with its path
+            current = next_relation
+        if len(chain) > 3:
+            self.problems.add(
+                ("models", model.name, "owner"),
+                f"ownership may go through at most 3 foreign keys; {fk!r} needs "
+                f"{len(chain)}: {' -> '.join(chain + [user_model])}",
+            )
+            return
+        model.owner_field = fk
+        model.owner_parent = None if relation.parent == user_model else relation.parent
+
+    def _owner_level_without_owner(self, model: Model, user_model: str) -> None:
+        spec = self.specs.get(model.name)
+        to_user = [r for r in model.relations if r.parent == user_model]
+        if spec is not None and spec.owner is False:
+            reason = "the model says owner: false"
+        elif spec is not None and isinstance(spec.owner, str):
+            return  # the owner itself is refused with its path
+        elif len(to_user) > 1:
+            reason = "it has several foreign keys to the user model; name one with owner:"
+        else:
+            reason = f"it has no foreign key to the user model {user_model}; name one with owner:"
+        for action in [a for a, level in model.levels.items() if level is Level.OWNER]:
+            self.problems.add(
+                ("apis", model.name, _declared_action(self.apis, model.name, action)),
+                f"the owner level needs an owner, but {reason}",
+            )
 
 
 def _declared_action(apis: dict[str, dict[str, Level]], model: str, action: str) -> str:

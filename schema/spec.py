@@ -149,8 +149,13 @@ class ModelSpec(_Spec):
     table: str | None = Field(None, description="Table name; default: snake_case plural.")
     path: str | None = Field(None, description="URL path; default: kebab-case plural.")
     timestamps: bool = Field(False, description="Add created_at and updated_at, set by the server.")
-    owner: str | None = Field(
-        None, description="The FK field to the user model that owns each record."
+    owner: str | Literal[False] | None = Field(
+        None,
+        description=(
+            "The FK that says whose record this is: an FK to the user model, or to a model "
+            "that has an owner itself (owned through a parent, up to 3 hops); false: no owner. "
+            "Default: the model's only FK to the user model."
+        ),
     )
 
 

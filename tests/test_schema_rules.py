@@ -474,6 +474,75 @@ def test_owner_option_picks_one_of_several_fks() -> None:
     assert project.model("Post").owner_field == "editor_id"
 
 
+def test_owner_through_a_parent_up_to_three_foreign_keys() -> None:
+    project = schema.normalize(
+        {
+            "models": {
+                "User": USER,
+                "Invoice": {"relations": {"customer_id": "User"}},
+                "Line": {"owner": "invoice_id", "relations": {"invoice_id": "Invoice"}},
+                "Note": {"owner": "line_id", "relations": {"line_id": "Line"}},
+            },
+            "apis": {"Note": {"read": "owner"}, "Line": {"read": "owner"}},
+        }
+    )
+    assert (project.model("Line").owner_field, project.model("Line").owner_parent) == (
+        "invoice_id",
+        "Invoice",
+    )
+    assert project.model("Note").owner_parent == "Line"
+    assert project.model("Invoice").owner_parent is None
+
+
+@pytest.mark.parametrize(
+    ("models", "path", "words"),
+    [
+        (
+            {
+                "Album": {"relations": {"user_id": "User"}},
+                "Bucket": {"owner": "album_id", "relations": {"album_id": "Album"}},
+                "Crate": {"owner": "bucket_id", "relations": {"bucket_id": "Bucket"}},
+                "Drawer": {"owner": "crate_id", "relations": {"crate_id": "Crate"}},
+            },
+            "models.Drawer.owner",
+            "at most 3",
+        ),
+        (
+            {"Album": {"owner": "parent_id", "relations": {"parent_id": "Album"}}},
+            "models.Album.owner",
+            "circle",
+        ),
+        (
+            {"Album": {"owner": "title", "fields": {"title": "string"}}},
+            "models.Album.owner",
+            "not a foreign key",
+        ),
+        (
+            {"Album": {}, "Bucket": {"owner": "album_id", "relations": {"album_id": "Album"}}},
+            "models.Bucket.owner",
+            "has no owner",
+        ),
+        (
+            {"Album": {"fields": {"code": {"type": "string", "secret": True, "unique": True}}}},
+            "models.Album.fields.code.unique",
+            "secret",
+        ),
+    ],
+    ids=["four-hops", "cycle", "not-fk", "parent-unowned", "secret-unique"],
+)
+def test_owner_and_secret_rules(models: dict, path: str, words: str) -> None:
+    problems = schema.check({"models": {"User": USER, **models}})
+    assert [p.path for p in problems] == [path]
+    assert words in problems[0].msg
+
+
+def test_owner_false_means_no_owner() -> None:
+    data = {"models": {"User": USER, "Post": {"owner": False, "relations": {"user_id": "User"}}}}
+    assert schema.normalize(data).model("Post").owner_field is None
+    problems = schema.check({**data, "apis": {"Post": {"update": "owner"}}})
+    assert [(p.path, "owner: false" in p.msg) for p in problems] == [("apis.Post.update", True)]
+
+
 def test_several_fks_to_the_user_model_without_owner_is_ambiguous() -> None:
     problems = schema.check(
         {
