@@ -1083,6 +1083,10 @@ class ModelView:
         return [f.name for f in self.readable if f.field.type is FieldType.DATETIME]
 
     @property
+    def self_references(self) -> list[str]:
+        return [r.fk for r in self.model.relations if r.is_self]
+
+    @property
     def restricting_children(self) -> list[tuple[str, str]]:
         """(child module, fk) of children whose FK refuses this record's deletion."""
         return [
@@ -1120,6 +1124,7 @@ class ModelView:
             "references": [fk for fk, _, _ in self.references],
             "secret": self.secret_fields,
             "datetimes": self.datetime_fields,
+            "self_references": self.self_references,
         }
         for name, values in groups.items():
             if values:
@@ -1177,6 +1182,7 @@ class ProjectView:
             "references": "references",
             "invalid": "invalid_values",
             "restricting": "restricting_children",
+            "self_references": "self_references",
             "update_field": "update_field",
             "filter_field": "filter_field",
         }

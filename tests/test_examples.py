@@ -25,6 +25,7 @@ EXAMPLES = {
     "brief": schema.EXAMPLES / "brief.json",
     "blog": schema.EXAMPLES / "blog.yaml",
     "shop": schema.EXAMPLES / "shop.yaml",
+    "tasks": schema.EXAMPLES / "tasks.yaml",
     "default": None,
 }
 NO_APIS = {"models": schema.DEFAULT_SCHEMA["models"]}
