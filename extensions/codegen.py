@@ -659,7 +659,10 @@ class ModelView:
     @property
     def scoped_reads(self) -> bool:
         """Some route reads this model's records within the caller's owner scope."""
-        return any(e.scoped and e.action != "create" for e in self.endpoints.values())
+        return any(
+            (e.owned or e.checks_move) and e.action in ("detail", "update", "delete")
+            for e in self.endpoints.values()
+        )
 
     @property
     def scoped_writes(self) -> bool:
@@ -835,9 +838,8 @@ class ModelView:
             imports.add(f"models.{self.project.model(child).module}", child)
         if self.scoped_reads:
             imports.add("sqlalchemy", "select")
-            imports.add("crud.ownership", self.owned_by or "")
-        elif self.owner_list:
-            imports.add("crud.ownership", self.owned_by or "")
+        if (self.scoped_reads or self.owner_list) and self.owned_by:
+            imports.add("crud.ownership", self.owned_by)
         if self.password_field:
             imports.add("auth.security", "hash_password")
         if self.is_user_model:
@@ -1001,7 +1003,7 @@ class ModelView:
                     parent = self.project.model(relation.parent)
                     make = f"make_{parent.module}"
                     if f.name in self.shared_parents:
-                        reuse = f"existing_or_new(session, {parent.name}, {make}, overrides)"
+                        reuse = f"existing_or_new(session, {parent.name}, {make}, overrides, owner)"
                         items.append((f.name, reuse))
                     elif f.name == self.direct_owner:
                         items.append((f.name, f"{make}(session).id if owner is None else owner"))
@@ -1353,6 +1355,7 @@ class ProjectView:
         if self.reuses_parents:
             imports.add("collections.abc", "Callable").add("sqlalchemy", "select")
             imports.add("database", "INT64_MAX", "INT64_MIN", "Base")
+            imports.add("crud.ownership", "OWNED_BY")
         return imports.render()
 
     @property
