@@ -284,6 +284,9 @@ class Project:
         return list(done.values())
 
 
+POSTGRES_IDENTIFIER_BYTES = 63  # longer names are cut, so two could become one
+
+
 class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
@@ -299,6 +302,8 @@ class _Problems:
                 msg = f"unknown key {str(loc[-1])!r}"
             elif item["type"] == "missing":
                 msg = "this key is required"
+            elif item["type"] == "enum":
+                msg = f"unknown value {item['input']!r}; expected {item['ctx']['expected']}"
             self.items.append(Problem(loc, msg))
 
 
@@ -407,7 +412,8 @@ def _parse_apis(value: Any, problems: _Problems) -> dict[str, dict[str, Level]]:
         for action, level in actions.items():
             if action not in ACTIONS:
                 problems.add(
-                    loc + (str(action),), f"unknown action; expected one of {', '.join(ACTIONS)}"
+                    loc + (str(action),),
+                    f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}",
                 )
                 continue
             parsed = _parse(level, _level_adapter, loc + (str(action),), problems)
@@ -447,6 +453,7 @@ class _Builder:
             self._setup_user_model(self.models[user_model])
         self._relations(user_model)
         self._check_required_cycles()
+        self._check_identifier_lengths()
         self._levels(user_model)
         self._owners(user_model)
         auth = AuthSettings(
@@ -648,6 +655,54 @@ class _Builder:
                         if spec is not None and getattr(spec, kind) is not None:
                             loc = loc + (kind,)
                     self.problems.add(loc, f"its {kind} {value!r} is the same as {other}'s")
+        by_plural = {model.plural: model for model in self.models.values()}
+        for model in self.models.values():
+            single = by_plural.get(model.module)
+            if single is not None and single is not model and model.name in self.specs:
+                self.problems.add(
+                    ("models", model.name),
+                    f"{model.name!r} reads as the plural of {single.name!r}: rename one "
+                    f"(their paths /{single.path} and /{model.path} would be confused)",
+                )
+
+    def _check_identifier_lengths(self) -> None:
+        """Tables, columns, indexes and constraints fit PostgreSQL's 63-byte identifiers.
+
+        Constraint names follow the generated naming convention (database.py).
+        """
+        for model in self.models.values():
+            spec = self.specs.get(model.name)
+            if spec is None:
+                continue
+            table_loc: Loc = ("models", model.name) + (("table",) if spec.table else ())
+            too_long = [
+                (kind, name)
+                for kind, name in (("table", model.table), ("primary key", f"pk_{model.table}"))
+                if _too_long(name)
+            ]
+            if too_long:
+                self.problems.add(table_loc, _length_message(*too_long[0]))
+                continue
+            for f in model.fields:
+                part = (
+                    "relations"
+                    if f.relation is not None and f.name not in spec.fields
+                    else "fields"
+                )
+                names = [("column", f.name)]
+                if f.unique:
+                    names.append(("unique constraint", f"uq_{model.table}_{f.name}"))
+                if f.index or f.relation is not None:
+                    names.append(("index", f"ix_{model.table}_{f.name}"))
+                if f.relation is not None:
+                    parent = self.models[f.relation.parent].table
+                    names.append(("foreign key", f"fk_{model.table}_{f.name}_{parent}"))
+                for kind, name in names:
+                    if _too_long(name):
+                        self.problems.add(
+                            ("models", model.name, part, f.name), _length_message(kind, name)
+                        )
+                        break
 
     # -- the user model -----------------------------------------------------------
 
@@ -686,6 +741,15 @@ class _Builder:
             self.problems.add(("auth", "password_field"), "must differ from username_field")
             return
         for name, is_username in ((username, True), (password, False)):
+            option = "username_field" if is_username else "password_field"
+            if name not in names and option in self.auth.model_fields_set and not model.builtin:
+                # A typo must not add a field: only the defaults are added when missing.
+                self.problems.add(
+                    ("auth", option),
+                    f"the user model {model.name} has no field {name!r}; declare it, "
+                    f"or leave {option} out to use {AuthSpec.model_fields[option].default!r}",
+                )
+                continue
             if name not in names:
                 model.fields.append(ModelField(name=name, type=FieldType.STRING))
             user_field = model.field(name)
@@ -977,3 +1041,15 @@ def _default_back_populates(model: Model, fk: str, spec: RelationSpec) -> str:
     if spec.model == model.name and model.plural == naming.relationship_name(fk):
         return f"{model.plural}_list"
     return model.plural
+
+
+def _too_long(identifier: str) -> bool:
+    return len(identifier.encode()) > POSTGRES_IDENTIFIER_BYTES
+
+
+def _length_message(kind: str, name: str) -> str:
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    return (
+        f"the {kind} {shown!r} would be {len(name.encode())} bytes long; PostgreSQL "
+        f"allows {POSTGRES_IDENTIFIER_BYTES}: shorten the name"
+    )

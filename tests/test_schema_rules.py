@@ -837,3 +837,53 @@ def test_jsonschema_cli_prints_the_schema() -> None:
     result = run_check("jsonschema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == schema.json_schema()
+
+
+# -- names a database or a reader would trip over ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("models", "path", "words"),
+    [
+        ({"Post": {}, "Posts": {}}, "models.Posts", "plural of 'Post'"),
+        ({"Person": {}, "People": {}}, "models.People", "plural of 'Person'"),
+        ({"P" + "x" * 70: {}}, "models.P" + "x" * 70, "PostgreSQL allows 63"),
+        ({"Post": {"fields": {"t" * 64: "string"}}}, "models.Post.fields." + "t" * 64, "column"),
+        (
+            {"Post": {"fields": {"s" * 58: {"type": "string", "unique": True}}}},
+            "models.Post.fields." + "s" * 58,
+            "unique constraint",
+        ),
+        (
+            {"Tag": {}, "Post": {"relations": {"t" * 50 + "_id": "Tag"}}},
+            "models.Post.relations." + "t" * 50 + "_id",
+            "foreign key",
+        ),
+    ],
+    ids=["plural-s", "plural-irregular", "long-table", "long-column", "long-unique", "long-fk"],
+)
+def test_names_that_would_be_confused_or_cut(models: dict, path: str, words: str) -> None:
+    problems = schema.check({"models": models})
+    assert [p.path for p in problems] == [path]
+    assert words in problems[0].msg
+
+
+def test_an_explicit_user_field_the_user_model_lacks_is_refused() -> None:
+    problems = schema.check(
+        {"models": {"User": USER}, "auth": {"username_field": "emial", "password_field": "pw"}}
+    )
+    assert {p.path: p.msg for p in problems}.keys() == {
+        "auth.username_field",
+        "auth.password_field",
+    }
+    assert any("'emial'" in p.msg for p in problems)
+
+
+def test_an_unknown_level_or_action_names_the_value() -> None:
+    problems = schema.check(
+        {"models": {"Post": {}}, "apis": {"Post": {"read": "everyone", "fetch": "auth"}}}
+    )
+    assert {p.path: "'everyone'" in p.msg or "'fetch'" in p.msg for p in problems} == {
+        "apis.Post.read": True,
+        "apis.Post.fetch": True,
+    }
