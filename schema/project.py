@@ -180,6 +180,7 @@ class ModelField:
     le: int | float | None = None
     description: str | None = None
     secret: bool = False
+    admin_only: bool = False  # only an admin sets it
     primary_key: bool = False
     relation: Relation | None = None
     is_password: bool = False
@@ -228,6 +229,8 @@ class Model:
     children: list[Relation] = field(default_factory=list)  # FKs pointing at this model
     owner_field: str | None = None  # on the user model: "id"
     owner_parent: str | None = None  # owned through this parent model's owner (owner_field)
+    unique_together: list[tuple[str, ...]] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)  # the fields ?q= searches
     timestamps: bool = False
     is_user_model: bool = False
     builtin: bool = False
@@ -454,6 +457,7 @@ class _Builder:
         self._relations(user_model)
         self._check_required_cycles()
         self._check_identifier_lengths()
+        self._model_options()
         self._levels(user_model)
         self._owners(user_model)
         auth = AuthSettings(
@@ -611,6 +615,7 @@ class _Builder:
             le=le,
             description=spec.description,
             secret=spec.secret,
+            admin_only=spec.admin_only,
         )
 
     def _int_bound(self, loc: Loc, bound: float | None) -> int | None:
@@ -664,6 +669,47 @@ class _Builder:
                     f"{model.name!r} reads as the plural of {single.name!r}: rename one "
                     f"(their paths /{single.path} and /{model.path} would be confused)",
                 )
+
+    def _model_options(self) -> None:
+        """`unique_together` and `search`, checked against the model's fields."""
+        for model in self.models.values():
+            spec = self.specs.get(model.name)
+            if spec is None:
+                continue
+            names = {f.name: f for f in model.fields}
+            for i, group in enumerate(spec.unique_together):
+                loc: Loc = ("models", model.name, "unique_together", i)
+                unknown = [name for name in group if name not in names]
+                if unknown:
+                    self.problems.add(loc, f"{model.name} has no field {unknown[0]!r}")
+                elif len(set(group)) < 2:
+                    self.problems.add(loc, "names two or more different fields")
+                elif any(names[name].secret or names[name].is_password for name in group):
+                    self.problems.add(loc, "a secret field cannot be part of a unique key")
+                elif any(set(group) == set(other) for other in spec.unique_together[:i]):
+                    self.problems.add(loc, "the same fields are listed twice")
+                else:
+                    model.unique_together.append(tuple(group))
+                    if len(_constraint_name(model.table, group)) > POSTGRES_IDENTIFIER_BYTES:
+                        self.problems.add(
+                            loc,
+                            _length_message(
+                                "unique constraint", _constraint_name(model.table, group)
+                            ),
+                        )
+            for i, name in enumerate(spec.search):
+                loc = ("models", model.name, "search", i)
+                found = names.get(name)
+                if found is None:
+                    self.problems.add(loc, f"{model.name} has no field {name!r}")
+                elif not found.type.is_textual:
+                    self.problems.add(loc, f"{name!r} is not a string, text or email field")
+                elif not found.readable:
+                    self.problems.add(loc, f"{name!r} is secret: searching it would reveal it")
+                elif name in spec.search[:i]:
+                    self.problems.add(loc, f"{name!r} is listed twice")
+                else:
+                    model.search.append(name)
 
     def _check_identifier_lengths(self) -> None:
         """Tables, columns, indexes and constraints fit PostgreSQL's 63-byte identifiers.
@@ -1053,3 +1099,8 @@ def _length_message(kind: str, name: str) -> str:
         f"the {kind} {shown!r} would be {len(name.encode())} bytes long; PostgreSQL "
         f"allows {POSTGRES_IDENTIFIER_BYTES}: shorten the name"
     )
+
+
+def _constraint_name(table: str, fields: list[str]) -> str:
+    """The name of a unique constraint over several fields (see database.py)."""
+    return f"uq_{table}_{'_'.join(fields)}"

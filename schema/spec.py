@@ -116,6 +116,9 @@ class FieldSpec(_Spec):
     secret: bool = Field(
         False, description="Write-only: accepted on create/update, never returned."
     )
+    admin_only: bool = Field(
+        False, description="Only an admin may set it; returned like any field."
+    )
 
 
 class RelationSpec(_Spec):
@@ -149,6 +152,13 @@ class ModelSpec(_Spec):
     table: str | None = Field(None, description="Table name; default: snake_case plural.")
     path: str | None = Field(None, description="URL path; default: kebab-case plural.")
     timestamps: bool = Field(False, description="Add created_at and updated_at, set by the server.")
+    unique_together: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups of two or more fields whose values are unique together.",
+    )
+    search: list[str] = Field(
+        default_factory=list, description="String, text or email fields that ?q= searches."
+    )
     owner: str | Literal[False] | None = Field(
         None,
         description=(
