@@ -253,6 +253,8 @@ def field_specs(draw: st.DrawFn, for_user_credential: bool = False) -> Any:
         for option in ("unique", "index", "secret"):
             if draw(st.integers(0, 4)) == 0:
                 spec[option] = True
+        if spec.get("secret"):
+            spec.pop("unique", None)  # a secret is never unique (a 409 would reveal it)
         choice = draw(st.sampled_from(["plain", "default", "nullable", "optional"]))
         if choice in ("default", "optional"):
             spec["default"] = draw(default_for(kind, spec))
@@ -303,6 +305,15 @@ def valid_schemas(draw: st.DrawFn, clean: bool = True) -> dict[str, Any]:
     assume(names)
     taken_plurals = {naming.plural(naming.snake_case(n)) for n in names}
     assume(naming.plural(naming.snake_case(user_name)) not in taken_plurals)
+    # No model reads as another's plural (Posts beside Post).
+    everyone = [*names, user_name]
+    plurals = {naming.plural(naming.snake_case(n)) for n in everyone}
+    assume(
+        not any(
+            naming.snake_case(n) in plurals - {naming.plural(naming.snake_case(n))}
+            for n in everyone
+        )
+    )
 
     models: dict[str, dict[str, Any]] = {}
     taken: dict[str, set[str]] = {}

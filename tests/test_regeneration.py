@@ -102,7 +102,13 @@ with TestClient(app) as client:
         "/auth/token", data={"username": "b@x.org", "password": "secret-pass-1"}
     ).json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
-    r = client.post("/comments", json={"body": "first!", "post_id": posts[0]["id"]}, headers=auth)
+    # Comments refer to posts, which have an owner: b comments on b's own post (SPEC 9.2).
+    r = client.post("/comments", json={"body": "not mine", "post_id": posts[0]["id"]}, headers=auth)
+    out["comment_on_others_post"] = r.status_code
+    own = client.post(
+        "/posts", json={"title": "b's", "content": "c", "published": False}, headers=auth
+    ).json()
+    r = client.post("/comments", json={"body": "first!", "post_id": own["id"]}, headers=auth)
     out["comment_status"] = r.status_code
     out["comments"] = [c["body"] for c in client.get("/comments").json()]
     r = client.delete(f"/posts/{posts[-1]['id']}", headers=auth)
@@ -223,6 +229,7 @@ def test_old_posts_survive_and_new_endpoints_work(regenerated: Regenerated) -> N
     assert out["health"] == {"status": "ok"}
     assert out["count"] == {"count": 7}
     assert out["posts"] == [[i, f"post {i}", False] for i in range(1, 8)]
+    assert out["comment_on_others_post"] == 422
     assert out["comment_status"] == 201
     assert out["comments"] == ["first!"]
     assert out["delete_post_as_user"] in (204, 403)  # auth now, no longer admin-only (401/403)
