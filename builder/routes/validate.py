@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from .. import schema_io
-from ..features import features as plugin_features
 from ..deps import SchemaBody
+from ..features import features as plugin_features
 
 router = APIRouter(prefix="/api", tags=["validate"])
 
