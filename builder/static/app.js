@@ -1252,7 +1252,7 @@ function modelCard(name, warning) {
   const relationBlock = h(
     "div",
     { class: "relations", path: [...loc, "relations"] },
-    h("h4", {}, "Relations ", h("span", { class: "muted" }, "(one-to-many: this model's FK → the parent)")),
+    h("h3", { class: "sub" }, "Relations ", h("span", { class: "muted" }, "(one-to-many: this model's FK → the parent)")),
     Object.entries(relations).map(([fk, target]) => relationRow(name, fk, target)),
     h("button", { class: "small add-relation", "aria-label": `Add relation to ${name}`, onclick: () => addRelation(name) }, "Add relation")
   );

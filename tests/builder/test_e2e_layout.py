@@ -150,13 +150,18 @@ def test_axe_finds_no_serious_or_critical_violation(
     page.set_input_files("#import", str(SHOP))
     wait_valid(page)
     page.locator('.field[data-field="login"] button.options-toggle').click()
-    page.locator(
-        'section.model[data-model="Order"] .field[data-field="status"] input[name=field-name]'
-    ).fill("limit")
-    expect(page.locator(".problem-msg").first).to_be_visible()
     for tab in TABS:
         show(page, tab)
         audit(tab)
+    # A problem beside its field, and a refused name as it is typed.
+    show(page, "models")
+    order = page.locator('section.model[data-model="Order"]')
+    order.locator('.field[data-field="status"] input[name=field-name]').fill("limit")
+    order.locator('.field[data-field="status"] input[name=field-name]').press("Enter")
+    expect(page.locator(".problem-msg").first).to_be_visible()
+    order.locator("input.model-name").fill("Product")
+    expect(order.locator(".name-check")).to_be_visible()
+    audit("models with problems")
     print(f"\naxe at {width}x{height}: {json.dumps(counts)}")
     assert serious == [], serious
 
