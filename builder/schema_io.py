@@ -130,6 +130,8 @@ def preview(data: dict[str, Any]) -> dict[str, Any]:
                 "is_user_model": model.is_user_model,
                 "timestamps": model.timestamps,
                 "owner": model.owner_field,
+                # The parent a record is owned through (None: owned directly, or no owner).
+                "owner_parent": getattr(model, "owner_parent", None),
                 "levels": {action: level.value for action, level in model.levels.items()},
                 "fields": [
                     {
