@@ -330,6 +330,19 @@ def test_preview_save_state_versions_owner_and_names(
     show(page, "models")
     product_owner = product.locator(".owner-box")
     expect(product_owner).to_contain_text("No owner")
+    features = api_get(server, page, "/api/features")["owner"]
+    if features["through_parent"]:  # the plugin accepts owner: <fk to an owned parent>
+        item = page.locator('section.model[data-model="OrderItem"]')
+        expect(item.locator("select[name=owner] option:checked")).to_contain_text(
+            "owned through Order"
+        )
+        expect(item.locator(".owner-box")).to_contain_text(
+            "OrderItem.order_id → Order, Order.customer_id → Customer"
+        )
+    if features["none"]:  # and owner: false
+        product_owner.locator("select[name=owner]").select_option("__none__")
+        wait_valid(page)
+        assert page.evaluate("() => state.draft.models.Product.owner") is False
 
     # Names check as typed; a refused rename keeps the text, with the reason beside it.
     name = page.locator('section.model[data-model="Order"] input.model-name')
