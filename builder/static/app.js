@@ -402,7 +402,31 @@ async function createProject(name) {
   render();
 }
 
+/**
+ * Owners said explicitly (SPEC §9.5): a model whose owner is implied (its one FK to the
+ * user model) gets `owner: <that fk>`, and one with no FK to the user model `owner: false`
+ * (once the plugin accepts it). An ambiguous model (several FKs to the user model) is
+ * left for the user to choose; the user model owns itself and takes no `owner`.
+ */
+function explicitOwners() {
+  const user = userModelName();
+  const missing = [];
+  for (const name of modelNames()) {
+    const model = models()[name];
+    if (!isMapping(model) || name === user || own(model, "owner")) continue;
+    const relations = isMapping(model.relations) ? model.relations : {};
+    const toUser = Object.keys(relations).filter((fk) => relationTarget(relations[fk]) === user);
+    if (toUser.length === 1) missing.push([name, toUser[0]]);
+    else if (toUser.length === 0 && state.features.owner && state.features.owner.none) missing.push([name, false]);
+  }
+  if (!missing.length) return;
+  edit(() => {
+    for (const [name, owner] of missing) put(models()[name], "owner", owner);
+  }, { structural: true });
+}
+
 async function saveVersion() {
+  explicitOwners();
   // What is sent is what counts as saved, even if the user edits while it travels.
   const sent = JSON.stringify(state.draft);
   const saved = await api("PUT", `/api/projects/${state.project.id}/schema`, { text: sent });

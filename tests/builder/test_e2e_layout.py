@@ -287,6 +287,33 @@ def test_preview_save_state_versions_owner_and_names(
     expect(panel).to_be_visible()
     expect(page.locator(".field-options")).to_have_count(2)
 
+    # The owner is shown and chosen; the levels say what they mean for the model.
+    address = page.locator('section.model[data-model="Address"]')
+    owner = address.locator("select[name=owner]")
+    expect(owner.locator("option:checked")).to_have_text("not set (automatic: customer_id)")
+    owner.select_option("customer_id")
+    wait_valid(page)
+    show(page, "apis")
+    meanings = page.locator('tr:has(th:text-is("Address")) + tr details.meanings')
+    meanings.locator("summary").click()
+    expect(meanings).to_contain_text("Address.customer_id → Customer")
+    show(page, "models")
+    product_owner = product.locator(".owner-box")
+    expect(product_owner).to_contain_text("No owner")
+    features = api_get(server, page, "/api/features")["owner"]
+    if features["through_parent"]:  # the plugin accepts owner: <fk to an owned parent>
+        item = page.locator('section.model[data-model="OrderItem"]')
+        expect(item.locator("select[name=owner] option:checked")).to_contain_text(
+            "owned through Order"
+        )
+        expect(item.locator(".owner-box")).to_contain_text(
+            "OrderItem.order_id → Order, Order.customer_id → Customer"
+        )
+    if features["none"]:  # and owner: false
+        product_owner.locator("select[name=owner]").select_option("__none__")
+        wait_valid(page)
+        assert page.evaluate("() => state.draft.models.Product.owner") is False
+
     # Code preview: the files of the draft, and an edit shows in them.
     show(page, "code")
     page.locator('#file-tree button[data-file="models/product.py"]').click()
@@ -316,33 +343,14 @@ def test_preview_save_state_versions_owner_and_names(
     expect(page.locator("#diff-dialog")).to_be_visible()
     expect(page.locator("#diff-text .add")).to_contain_text(["+    timestamps: true"])
     page.locator("#diff-dialog button").click()
-
-    # The owner is shown and chosen; the levels say what they mean for the model.
-    address = page.locator('section.model[data-model="Address"]')
-    owner = address.locator("select[name=owner]")
-    expect(owner.locator("option:checked")).to_have_text("not set (automatic: customer_id)")
-    owner.select_option("customer_id")
-    wait_valid(page)
-    show(page, "apis")
-    meanings = page.locator('tr:has(th:text-is("Address")) + tr details.meanings')
-    meanings.locator("summary").click()
-    expect(meanings).to_contain_text("Address.customer_id → Customer")
-    show(page, "models")
-    product_owner = product.locator(".owner-box")
-    expect(product_owner).to_contain_text("No owner")
-    features = api_get(server, page, "/api/features")["owner"]
-    if features["through_parent"]:  # the plugin accepts owner: <fk to an owned parent>
-        item = page.locator('section.model[data-model="OrderItem"]')
-        expect(item.locator("select[name=owner] option:checked")).to_contain_text(
-            "owned through Order"
-        )
-        expect(item.locator(".owner-box")).to_contain_text(
-            "OrderItem.order_id → Order, Order.customer_id → Customer"
-        )
-    if features["none"]:  # and owner: false
-        product_owner.locator("select[name=owner]").select_option("__none__")
-        wait_valid(page)
-        assert page.evaluate("() => state.draft.models.Product.owner") is False
+    # What was saved names every model's owner (the user model owns itself).
+    project_id = api_get(server, page, "/api/projects")[0]["id"]
+    saved = api_get(server, page, f"/api/projects/{project_id}/schema")["models"]
+    owners = {name: model.get("owner", "(none)") for name, model in saved.items()}
+    assert owners["Customer"] == "(none)" and owners["Address"] == "customer_id"
+    assert owners["Order"] == "customer_id" and owners["OrderItem"] == "order_id"
+    if features["none"]:
+        assert owners["Product"] is False
 
     # Names check as typed; a refused rename keeps the text, with the reason beside it.
     name = page.locator('section.model[data-model="Order"] input.model-name')
