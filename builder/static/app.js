@@ -880,7 +880,7 @@ function setRelationOption(modelName, fk, key, value) {
         if (modelName !== userModelName()) claimOwner(model, fk);
       }
     },
-    { key: `relation:${modelName}:${fk}:${key}`, structural: key === "model" }
+    { key: `relation:${modelName}:${fk}:${key}`, structural: key === "model" || key === "on_delete" }
   );
 }
 
@@ -1069,8 +1069,8 @@ function nameInput(attrs, { current, check, trial, apply }) {
       try {
         const result = await api("POST", "/api/validate", { json: draft });
         if (mine !== seq || input.value.trim() !== typed) return;
-        const own = result.problems.filter((p) => pathOf(p.loc) === pathOf(loc));
-        nameNote(input, own.map((p) => p.msg).join("; ") || null);
+        const found = result.problems.filter((p) => pathOf(p.loc) === pathOf(loc));
+        nameNote(input, found.map((p) => p.msg).join("; ") || null);
       } catch {
         /* the next keystroke or the full validation says more */
       }
@@ -1124,6 +1124,13 @@ function renderModels() {
   if (!names.length) panel.append(h("p", { class: "muted" }, "No models yet: add one above."));
 }
 
+/** Whether an FK may hold null (then its record can lose its owner). */
+function emptiable(modelName, fk) {
+  const target = relationsOf(modelName)[fk];
+  const field = fieldSpec(fieldsOf(modelName)[fk]);
+  return (isMapping(target) && target.on_delete === "set_null") || field.nullable === true || relationTarget(target) === modelName;
+}
+
 function ownerBox(name, spec) {
   const loc = ["models", name, "owner"];
   if (name === userModelName()) {
@@ -1150,7 +1157,10 @@ function ownerBox(name, spec) {
     { class: "owner-box", path: loc },
     h("label", { for: id }, h("strong", {}, "Owner")),
     select,
-    h("span", { class: "owner-text" }, explain)
+    h("span", { class: "owner-text" }, explain),
+    owner && !owner.self && emptiable(name, owner.hops[0].fk)
+      ? h("div", { class: "warning-msg" }, `${owner.hops[0].fk} can be empty (nullable or on delete set_null): a record without it has no owner, and at the owner level only admins reach it.`)
+      : null
   );
 }
 

@@ -293,6 +293,13 @@ def test_preview_save_state_versions_owner_and_names(
     expect(owner.locator("option:checked")).to_have_text("not set (automatic: customer_id)")
     owner.select_option("customer_id")
     wait_valid(page)
+    # An owner FK that can be emptied is pointed out (the record would lose its owner).
+    on_delete = address.locator('.relation[data-relation="customer_id"] select[name=on_delete]')
+    on_delete.select_option("set_null")
+    expect(address.locator(".owner-box .warning-msg")).to_contain_text("can be empty")
+    on_delete.select_option("cascade")
+    expect(address.locator(".owner-box .warning-msg")).to_have_count(0)
+    wait_valid(page)
     show(page, "apis")
     meanings = page.locator('tr:has(th:text-is("Address")) + tr details.meanings')
     meanings.locator("summary").click()
