@@ -1395,7 +1395,7 @@ function fieldRow(modelName, fieldName, value) {
   const offered = offeredTypes();
   const typeChoices = offered.map((t) => [t.type, t.label]);
   // An alias (integer, Str) shows as its type, spelled as written; anything else "as imported".
-  if (entry && !typeChoices.some(([t]) => t === spec.type)) typeChoices.push([spec.type, `${entry.type} (written ${spec.type})`]);
+  if (entry && !typeChoices.some(([t]) => t === spec.type)) typeChoices.push([spec.type, `${entry.type} (${spec.type})`]);
   const typeSelect = choice(typeChoices, spec.type, (v) => changeType(modelName, fieldName, v), {
     name: "type",
     "aria-label": `Type of ${fieldName}`,
@@ -1503,6 +1503,8 @@ function fieldRow(modelName, fieldName, value) {
 
 /** A new type drops the options that do not fit it (a max_length on an int, say). */
 function changeType(modelName, fieldName, type) {
+  // A type with a required option (enum's values) opens the panel where it is set.
+  if (canonicalType(type) === "enum") state.openOptions.add(`${modelName}.${fieldName}`);
   edit(
     () => {
       const entry = typeEntry(type);

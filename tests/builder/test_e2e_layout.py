@@ -489,3 +489,41 @@ def test_the_er_diagram_of_twelve_models(browser, server: str, pages: list, tmp_
     page.mouse.move(box["x"] + 100, box["y"] + 150)
     page.mouse.up()
     page.screenshot(path=str(SCREENSHOTS / "diagram-12-models-1366x768.png"))
+
+
+def test_version_2_options_are_editable_once_the_plugin_accepts_them(
+    browser, server: str, pages: list
+) -> None:
+    page = shop_page(browser, server, pages, "options@example.com")
+    accepted = api_get(server, page, "/api/features")
+    product = page.locator('section.model[data-model="Product"]')
+    draft = "() => state.draft.models.Product"
+    for option in ("search", "unique_together"):
+        count = 1 if accepted["model_options"][option] else 0
+        expect(product.locator(f"input[name={option}]")).to_have_count(count)
+    count = 1 if accepted["field_options"]["admin_only"] else 0
+    expect(product.locator('.field[data-field="price"] input[name=admin_only]')).to_have_count(
+        count
+    )
+    if accepted["model_options"]["search"]:
+        search = product.locator("input[name=search]")
+        search.fill("price")  # a float: the plugin refuses it, beside the input
+        expect(product.locator('[data-path="models.Product.search"] .problem-msg')).to_be_visible()
+        expect(search).to_have_attribute("aria-invalid", "true")
+        search.fill("name, sku")
+        wait_valid(page)
+        expect(product.locator('[data-path="models.Product.search"] .problem-msg')).to_have_count(0)
+        assert page.evaluate(draft)["search"] == ["name", "sku"]
+    if accepted["model_options"]["unique_together"]:
+        product.locator("input[name=unique_together]").fill("name, released_on; sku, name")
+        wait_valid(page)
+        assert page.evaluate(draft)["unique_together"] == [["name", "released_on"], ["sku", "name"]]
+    if accepted["field_options"]["admin_only"]:
+        product.locator('.field[data-field="price"] input[name=admin_only]').check()
+        wait_valid(page)
+        assert page.evaluate(draft)["fields"]["price"]["admin_only"] is True
+    # New types appear in the type list only once accepted.
+    offered = product.locator('.field[data-field="name"] select[name=type] option')
+    values = set(offered.evaluate_all("(options) => options.map((o) => o.value)"))
+    for type_ in ("decimal", "enum", "email"):
+        assert (type_ in values) == (type_ in accepted["types"]), type_
