@@ -38,15 +38,18 @@ def preview_files(settings: Settings, schema: dict[str, Any], name: str) -> tupl
             _cache.move_to_end(key)
             return key, _cache[key]
         lock = _key_locks.setdefault(key, threading.Lock())
-    with lock:  # two requests for one draft render it once
+    try:
+        with lock:  # two requests for one draft render it once
+            with _cache_lock:
+                if key in _cache:
+                    return key, _cache[key]
+            files = _render_files(settings, schema, name)
+            with _cache_lock:
+                _cache[key] = files
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+    finally:
         with _cache_lock:
-            if key in _cache:
-                return key, _cache[key]
-        files = _render_files(settings, schema, name)
-        with _cache_lock:
-            _cache[key] = files
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
             _key_locks.pop(key, None)
     return key, files
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from builder import features, preview
-from builder.generate import copier_data, link_readme_to
+from builder.generate import BuildError, copier_data, link_readme_to
 from tests.builder.conftest import BLOG, PUBLIC_SRC, new_project, save
 
 
@@ -175,3 +175,22 @@ def test_health_and_favicon(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_failed_or_slow_render_answers_with_its_reason(
+    client: TestClient, alice: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object) -> list:
+        raise BuildError("Copier could not render the project: boom")
+
+    monkeypatch.setattr(preview, "_render_files", refuse)
+    response = client.post("/api/preview", json=BLOG, headers=alice)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Copier could not render the project: boom"
+
+    def too_slow(*_args: object) -> list:
+        raise BuildError("Generation took longer than 1 s and was stopped", timed_out=True)
+
+    monkeypatch.setattr(preview, "_render_files", too_slow)
+    assert client.post("/api/preview", json=BLOG, headers=alice).status_code == 503
+    assert preview._key_locks == {}
