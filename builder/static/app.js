@@ -2012,7 +2012,7 @@ function applyView() {
   content.setAttribute("transform", `translate(${x},${y}) scale(${k})`);
 }
 
-/** Fit the whole diagram (readable: never below 80% at first sight, unless asked). */
+/** Fit the whole diagram (readable: never below 90% at first sight; the Fit button shows all). */
 function fitDiagram(initial = false) {
   const holder = $("#diagram");
   const size = state.diagramSize;
@@ -2020,7 +2020,7 @@ function fitDiagram(initial = false) {
   const width = holder.clientWidth || 800;
   const height = holder.clientHeight || 500;
   let k = Math.min(width / size.width, height / size.height, 1.5);
-  if (initial) k = Math.max(0.8, Math.min(1, k));
+  if (initial) k = Math.max(0.9, Math.min(1, k));
   state.view = { x: 0, y: 0, k };
   applyView();
 }
