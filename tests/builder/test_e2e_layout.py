@@ -286,6 +286,15 @@ def test_preview_save_state_versions_owner_and_names(
     wait_valid(page)
     expect(panel).to_be_visible()
     expect(page.locator(".field-options")).to_have_count(2)
+    # A reload keeps the unsaved draft and opens no options panel by itself.
+    page.reload()
+    expect(product.locator('.field[data-field="name"] input[name=field-name]')).to_be_visible()
+    expect(page.locator("#message")).to_contain_text("unsaved draft of this project was restored")
+    expect(page.locator(".field-options")).to_have_count(0)
+    expect(product.locator('.field[data-field="name"] button.options-toggle')).to_contain_text(
+        "Options (1)"
+    )
+    wait_valid(page)
 
     # The owner is shown and chosen; the levels say what they mean for the model.
     address = page.locator('section.model[data-model="Address"]')
