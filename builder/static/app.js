@@ -86,7 +86,7 @@ const state = {
   focusAfter: null, // a selector to focus after the next render
   nameChecks: new Map(), // data-path of a name input -> its as-you-type problem
   view: null, // the diagram's pan and zoom {x, y, k}
-  code: { hash: null, files: [], selected: null, previous: new Map(), seq: 0, timer: null, loading: false },
+  code: { hash: null, files: [], selected: null, previous: new Map(), seq: 0, timer: null },
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -563,11 +563,6 @@ function setFieldOption(modelName, fieldName, key, value) {
 
 function defaultLevelFor(action) {
   return action === "list" || action === "detail" ? "read" : "admin";
-}
-
-function apisOf(modelName) {
-  const apis = state.draft.apis;
-  return isMapping(apis) && isMapping(apis[modelName]) ? apis[modelName] : {};
 }
 
 function userModelName() {
