@@ -1583,7 +1583,8 @@ function renderApis() {
   const rows = names.flatMap((name) => {
     const entry = isMapping(apis[name]) ? apis[name] : {};
     const cells = ACTIONS.map((action) => {
-      const current = own(entry, action) ? entry[action] : "";
+      // YAML 1.1 reads a bare `off` as false, which the plugin takes as off: show it so.
+      const current = own(entry, action) ? (entry[action] === false ? "off" : entry[action]) : "";
       const fallback = defaultLevelFor(action);
       const select = choice(
         [["", fallback === "read" ? "— (as read)" : "— (admin)"], ...LEVELS.map((l) => [l, l])],

@@ -310,6 +310,8 @@ def test_preview_save_state_versions_owner_and_names(
     expect(address.locator(".owner-box .warning-msg")).to_have_count(0)
     wait_valid(page)
     show(page, "apis")
+    # shop.yaml's `delete: off` reads as false (YAML 1.1), shown as the level off.
+    expect(page.locator('select[aria-label="Product delete"]')).to_have_value("off")
     meanings = page.locator('tr:has(th:text-is("Address")) + tr details.meanings')
     meanings.locator("summary").click()
     expect(meanings).to_contain_text("Address.customer_id → Customer")
