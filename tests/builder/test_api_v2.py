@@ -194,3 +194,32 @@ def test_a_failed_or_slow_render_answers_with_its_reason(
     monkeypatch.setattr(preview, "_render_files", too_slow)
     assert client.post("/api/preview", json=BLOG, headers=alice).status_code == 503
     assert preview._key_locks == {}
+
+
+def test_the_validation_preview_names_each_models_owner(client: TestClient) -> None:
+    data = {
+        "models": {
+            "User": {"fields": {"email": "string", "password": "string"}},
+            "Invoice": {"fields": {"total": "float"}, "relations": {"user_id": "User"}},
+            "Line": {
+                "fields": {"qty": "int"},
+                "relations": {"invoice_id": "Invoice"},
+                "owner": "invoice_id",
+            },
+            "Tag": {"fields": {"name": "string"}},
+        },
+        "apis": {"Line": {"read": "owner"}},
+    }
+    if not features.features()["owner"]["through_parent"]:
+        pytest.skip("the schema plugin does not accept owners through a parent yet")
+    body = client.post("/api/validate", json=data).json()
+    assert body["problems"] == []
+    models = {m["name"]: m for m in body["preview"]["models"]}
+    assert (models["User"]["owner"], models["User"]["owner_parent"]) == ("id", None)
+    assert (models["Invoice"]["owner"], models["Invoice"]["owner_parent"]) == ("user_id", None)
+    assert (models["Line"]["owner"], models["Line"]["owner_parent"]) == ("invoice_id", "Invoice")
+    assert models["Tag"]["owner"] is None
+    assert (
+        models["Line"]["levels"]["list"] == "owner"
+        and models["Line"]["levels"]["create"] == "admin"
+    )
