@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .body_limit import BodySizeLimit
 from .database import make_engine, migrate, session_factory
-from .routes import auth, builds, projects, validate
+from .routes import auth, builds, preview, projects, validate
 from .settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = settings.secret_key or _process_secret()
-    for module in (auth, projects, validate, builds):
+    for module in (auth, projects, validate, preview, builds):
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)
@@ -71,6 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        """Up and serving (the database is reached on the first real request)."""
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -25,6 +25,7 @@ from .settings import REPO_ROOT, Settings
 
 ANSWERS_FILE = ".copier-answers.yml"
 _SRC_PATH_LINE = re.compile(r"^_src_path:.*$", re.MULTILINE)
+_PLACEHOLDER_LINK = re.compile(r"\[([^\]\n]+)\]\(https://github\.com/?\)")
 _OUTPUT_TAIL = 4000  # characters of the child's stderr kept for the error message
 
 
@@ -46,11 +47,12 @@ def _build_slots(limit: int) -> threading.BoundedSemaphore:
         return _slots.setdefault(limit, threading.BoundedSemaphore(limit))
 
 
-def copier_data(schema: dict[str, Any]) -> dict[str, Any]:
+def copier_data(schema: dict[str, Any], name: str | None = None) -> dict[str, Any]:
     """The Copier answers for a schema: its three sections, empty ones spelled out.
 
     A schema without `apis` or `auth` means empty sections (SPEC §3), so they are
-    passed explicitly rather than left to the questions' defaults.
+    passed explicitly rather than left to the questions' defaults. Without its own
+    `project_name`, the project is named after the builder's project `name`.
     """
     data = {
         "models": schema["models"],
@@ -59,6 +61,8 @@ def copier_data(schema: dict[str, Any]) -> dict[str, Any]:
     }
     if schema.get("project_name"):
         data["project_name"] = schema["project_name"]
+    elif name and name.strip():
+        data["project_name"] = name.strip()
     return data
 
 
@@ -76,12 +80,18 @@ def build_zip(settings: Settings, schema: dict[str, Any], name: str, zip_path: P
     ):
         folder = slug(name)
         dst = Path(tmp) / folder
-        _render(settings, copier_data(schema), dst, cwd=Path(tmp))
-        point_answers_at(dst / ANSWERS_FILE, settings.public_template_src())
+        render_to(settings, schema, name, dst)
         zip_path.parent.mkdir(parents=True, exist_ok=True)
         partial = zip_path.with_suffix(".part")
         write_zip(dst, folder, partial)
         partial.replace(zip_path)
+
+
+def render_to(settings: Settings, schema: dict[str, Any], name: str, dst: Path) -> None:
+    """Render `schema` into `dst` (a folder that does not exist yet), as a build does."""
+    _render(settings, copier_data(schema, name), dst, cwd=dst.parent)
+    point_answers_at(dst / ANSWERS_FILE, settings.public_template_src())
+    link_readme_to(dst / "README.md", settings.public_template_src())
 
 
 def _render(settings: Settings, data: dict[str, Any], dst: Path, cwd: Path) -> None:
@@ -140,6 +150,32 @@ def point_answers_at(answers: Path, source: str) -> None:
     answers.write_text(text, encoding="utf-8")
     if (yaml.safe_load(text) or {}).get("_src_path") != source:
         raise BuildError(f"Could not record the template source in {ANSWERS_FILE}")
+
+
+def link_readme_to(readme: Path, source: str) -> None:
+    """Point the README's bare `https://github.com/` link at the template's public source.
+
+    The template links "Backend Builder" to a placeholder; the builder knows the real
+    source (BUILDER_TEMPLATE_SRC). A source that is not a web address leaves plain text.
+    """
+    if not readme.is_file():
+        return
+    text = readme.read_text(encoding="utf-8")
+    target = _web_address(source)
+    replaced = _PLACEHOLDER_LINK.sub(
+        lambda match: f"[{match.group(1)}]({target})" if target else match.group(1), text
+    )
+    if replaced != text:
+        readme.write_text(replaced, encoding="utf-8")
+
+
+def _web_address(source: str) -> str | None:
+    """An https address for a git source (`git@host:o/r.git` and `.git` suffixes too)."""
+    if match := re.fullmatch(r"git@([\w.-]+):(.+?)(?:\.git)?/?", source):
+        return f"https://{match.group(1)}/{match.group(2)}"
+    if re.fullmatch(r"https?://[^\s()<>]+", source):
+        return re.sub(r"\.git/?$", "", source)
+    return None
 
 
 def write_zip(root: Path, folder: str, zip_path: Path) -> None:

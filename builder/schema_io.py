@@ -11,6 +11,7 @@ import logging
 import math
 from typing import Any
 
+import yaml
 from fastapi.exceptions import RequestValidationError
 
 import schema
@@ -128,6 +129,10 @@ def preview(data: dict[str, Any]) -> dict[str, Any]:
                 "builtin": model.builtin,
                 "is_user_model": model.is_user_model,
                 "timestamps": model.timestamps,
+                "owner": model.owner_field,
+                # The parent a record is owned through (None: owned directly, or no owner).
+                "owner_parent": getattr(model, "owner_parent", None),
+                "levels": {action: level.value for action, level in model.levels.items()},
                 "fields": [
                     {
                         "name": field.name,
@@ -174,3 +179,8 @@ def preview(data: dict[str, Any]) -> dict[str, Any]:
             "registration": "open" if auth.registration else "off",
         },
     }
+
+
+def to_yaml(data: Any) -> str:
+    """A schema as YAML, keys in their saved order (what `--data-file` reads the same)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -40,6 +42,18 @@ class ProjectOut(BaseModel):
 class VersionOut(BaseModel):
     version: int
     updated_at: datetime
+
+
+class SavedVersion(VersionOut):
+    # True when the schema was identical to the latest version: nothing new was stored.
+    unchanged: bool = False
+
+
+class VersionDiff(BaseModel):
+    a: int
+    b: int
+    # A unified diff of the two versions' YAML (as `copier copy --data-file` reads it).
+    diff: str
 
 
 class VersionWithSchema(VersionOut):
@@ -134,8 +148,16 @@ def put_schema(data: SchemaBody, project: OwnProject, session: SessionDep) -> An
     problems = schema_io.problems(data)
     if problems:
         return schema_problems_response(problems)
+    latest = _latest_version(session, project.id)
+    if latest is not None and same_schema(latest.schema_json, data):
+        return SavedVersion(version=latest.version, updated_at=latest.updated_at, unchanged=True)
     saved = save_version(session, project, data)
-    return VersionOut(version=saved.version, updated_at=saved.updated_at)
+    return SavedVersion(version=saved.version, updated_at=saved.updated_at)
+
+
+def same_schema(saved: Any, data: Any) -> bool:
+    """Identical as saved: same keys in the same order, same values and value kinds."""
+    return json.dumps(saved, ensure_ascii=False) == json.dumps(data, ensure_ascii=False)
 
 
 @router.get("/{project_id}/schemas")
@@ -156,6 +178,19 @@ def get_version(project: OwnProject, version: Id, session: SessionDep) -> Versio
     )
 
 
+@router.get("/{project_id}/schemas/{a}/diff/{b}")
+def diff_versions(project: OwnProject, a: Id, b: Id, session: SessionDep) -> VersionDiff:
+    """What changed from version `a` to version `b`, as a diff of their YAML."""
+    old, new = _version(session, project, a), _version(session, project, b)
+    lines = difflib.unified_diff(
+        schema_io.to_yaml(old.schema_json).splitlines(keepends=True),
+        schema_io.to_yaml(new.schema_json).splitlines(keepends=True),
+        fromfile=f"v{a}",
+        tofile=f"v{b}",
+    )
+    return VersionDiff(a=a, b=b, diff="".join(lines))
+
+
 @router.post("/{project_id}/schemas/{version}/restore", status_code=status.HTTP_201_CREATED)
 def restore_version(project: OwnProject, version: Id, session: SessionDep) -> Any:
     """Save an older version again as the newest one (if today's rules still accept it)."""
@@ -163,5 +198,8 @@ def restore_version(project: OwnProject, version: Id, session: SessionDep) -> An
     problems = schema_io.problems(old.schema_json)
     if problems:
         return schema_problems_response(problems)
+    latest = _latest_version(session, project.id)
+    if latest is not None and same_schema(latest.schema_json, old.schema_json):
+        return SavedVersion(version=latest.version, updated_at=latest.updated_at, unchanged=True)
     saved = save_version(session, project, old.schema_json)
-    return VersionOut(version=saved.version, updated_at=saved.updated_at)
+    return SavedVersion(version=saved.version, updated_at=saved.updated_at)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from .. import schema_io
 from ..deps import SchemaBody
+from ..features import features as plugin_features
 
 router = APIRouter(prefix="/api", tags=["validate"])
 
@@ -31,3 +32,9 @@ def validate(data: SchemaBody) -> Validation:
     if problems:
         return Validation(problems=[Problem(**problem) for problem in problems])
     return Validation(problems=[], preview=schema_io.preview(data))
+
+
+@router.get("/features")
+def features() -> dict[str, Any]:
+    """Which version 2 types and options the schema plugin accepts (the page shows only those)."""
+    return plugin_features()

@@ -135,3 +135,8 @@ def real_template_problem() -> str | None:
     if not answers:
         return "the template writes no .copier-answers.yml yet"
     return None
+
+
+# The browser tests' fixtures (`server`: the builder in a subprocess; `browser`: Chromium).
+# Imported last: e2e_support reads this module's constants.
+from tests.builder.e2e_support import browser, server  # noqa: E402, F401

@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
 import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,106 +23,26 @@ import yaml
 
 import schema
 from tests.builder.conftest import PUBLIC_SRC, REPO_ROOT, real_template_problem
+from tests.builder.e2e_support import (
+    BROWSER_MARKS,
+    Page,
+    api_get,
+    create_project,
+    expect,
+    open_page,
+    register,
+    wait_valid,
+)
 
-CHROMIUM = Path(os.environ.get("BUILDER_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        sync_playwright is None, reason="playwright is not installed (builder/requirements-dev.txt)"
-    ),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m builder` in a subprocess, on its own database and data folder."""
-    home = tmp_path_factory.mktemp("builder-server")
-    port = free_port()
-    env = {
-        **os.environ,
-        "BUILDER_DATABASE_URL": f"sqlite:///{home / 'builder.db'}",
-        "BUILDER_DATA_DIR": str(home / "data"),
-        "BUILDER_TEMPLATE_SRC": PUBLIC_SRC,
-        "BUILDER_SECRET_KEY": "e2e-secret-key-that-is-long-enough-for-hs256",
-    }
-    log = (home / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail((home / "server.log").read_text())
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page(browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server + "/")
+    page = open_page(browser, server, 1500, 1000)
     yield page
-    context.close()
-    assert errors == [], errors
-
-
-def register(page: Page, email: str) -> None:
-    page.fill("#auth-form input[name=email]", email)
-    page.fill("#auth-form input[name=password]", "correct horse battery")
-    page.click("#register")
-    expect(page.locator("#who")).to_have_text(email)
-
-
-def create_project(page: Page, name: str) -> None:
-    page.fill("#new-project input[name=name]", name)
-    page.click("#create-project")
-    expect(page.locator("#project-title")).to_have_text(name)
+    page.context.close()
+    assert page.errors == [], page.errors
 
 
 def add_model(page: Page, name: str) -> None:
@@ -137,21 +55,10 @@ def add_field(page: Page, model: str, name: str, type_: str = "string") -> None:
     card = page.locator(f'section.model[data-model="{model}"]')
     card.locator('input[aria-label="New field name"]').fill(name)
     card.locator("button.add-field").click()
-    row = card.locator(f'tr[data-field="{name}"]')
+    row = card.locator(f'.field[data-field="{name}"]')
     expect(row).to_be_visible()
     if type_ != "string":
         row.locator("select[name=type]").select_option(type_)
-
-
-def wait_valid(page: Page) -> None:
-    expect(page.locator("#status")).to_have_text("Valid · unsaved changes", timeout=10_000)
-
-
-def api_get(server: str, page: Page, path: str) -> object:
-    token = page.evaluate("sessionStorage.getItem('builder.token')")
-    request = urllib.request.Request(server + path, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
 
 
 def venv_with_parent_packages(where: Path) -> Path:
@@ -189,15 +96,15 @@ def test_design_the_brief_blog_generate_and_run_its_tests(
     # A reserved name: the problem shows beside the field and Generate is refused.
     add_field(page, "Post", "limit")
     post = page.locator('section.model[data-model="Post"]')
-    problem = post.locator('tr[data-field="limit"] .problem-msg')
+    problem = post.locator('.field[data-field="limit"] .problem-msg')
     expect(problem).to_contain_text("limit")
     expect(page.locator("#generate")).to_be_disabled()
     expect(page.locator("#problem-list li")).to_have_count(1)
     # Fixed by renaming the field.
-    name_box = post.locator('tr[data-field="limit"] input[name=field-name]')
+    name_box = post.locator('.field[data-field="limit"] input[name=field-name]')
     name_box.fill("content")
     name_box.press("Enter")
-    expect(post.locator('tr[data-field="content"]')).to_be_visible()
+    expect(post.locator('.field[data-field="content"]')).to_be_visible()
     add_field(page, "Post", "user_id", "int")
     post.locator("button.add-relation").click()
     relation = post.locator('.relation[data-relation="user_id"]')
@@ -237,10 +144,13 @@ def test_design_the_brief_blog_generate_and_run_its_tests(
     downloaded.value.save_as(archive)
     print(f"\nGenerate → ZIP ready in the page: {generate_seconds:.1f} s")
 
-    # What the page saved is the brief's example, field for field.
+    # What the page saved is the brief's example, field for field, with Post's owner
+    # said explicitly (the builder names the owner it shows).
     project_id = api_get(server, page, "/api/projects")[0]["id"]
     saved = api_get(server, page, f"/api/projects/{project_id}/schema")
-    assert saved["models"] == schema.DEFAULT_SCHEMA["models"]
+    expected = json.loads(json.dumps(schema.DEFAULT_SCHEMA["models"]))
+    expected["Post"]["owner"] = "user_id"
+    assert saved["models"] == expected
     assert saved["apis"] == schema.DEFAULT_SCHEMA["apis"]
 
     with zipfile.ZipFile(archive) as zipped:
@@ -251,6 +161,9 @@ def test_design_the_brief_blog_generate_and_run_its_tests(
     assert (project / "main.py").is_file()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_src_path"] == PUBLIC_SRC
+    readme = (project / "README.md").read_text()
+    assert readme.startswith("# Brief Blog\n")  # named after the project, not "backend"
+    assert "https://github.com/)" not in readme
 
     python = venv_with_parent_packages(tmp_path / "venv")
     install = subprocess.run(
@@ -354,3 +267,81 @@ def test_yaml_import_and_export_agree_with_pyyaml(page: Page) -> None:
     assert page.evaluate(
         "() => PyYAML.load('a: off\\nb: 1e3\\nc: 010\\nd: yes')"
     ) == yaml.safe_load("a: off\nb: 1e3\nc: 010\nd: yes")
+
+
+def run_generated_suite(archive: Path, folder: str, tmp_path: Path) -> None:
+    """Unzip, install the project's requirements, run its own tests."""
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(tmp_path / "unzipped")
+    project = tmp_path / "unzipped" / folder
+    python = venv_with_parent_packages(tmp_path / "venv")
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    tests = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
+    print("\n".join(tests.stdout.strip().splitlines()[-2:]))
+
+
+@pytest.mark.skipif(
+    real_template_problem() is not None,
+    reason=f"needs the real template: {real_template_problem()}",
+)
+def test_a_six_model_app_owned_through_parents_from_click_to_zip(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    """The task tracker (six models, owners through parents, owner: false): its owners
+    shown, its code previewed, saved twice and compared, generated, and its own tests
+    passing."""
+    register(page, "tracker@example.com")
+    create_project(page, "Task Tracker")
+    page.set_input_files("#import", str(REPO_ROOT / "schema" / "examples" / "tasks.yaml"))
+    wait_valid(page)
+    comment = page.locator('section.model[data-model="Comment"]')
+    expect(comment.locator(".owner-box")).to_contain_text(
+        "Comment.task_id → Task, Task.project_id → Project, Project.owner_id → User"
+    )
+    label = page.locator('section.model[data-model="Label"]')
+    expect(label.locator("select[name=owner]")).to_have_value("__none__")
+
+    features = api_get(server, page, "/api/features")
+    if features["model_options"]["unique_together"]:  # a composite unique key
+        task = page.locator('section.model[data-model="Task"]')
+        task.locator("input[name=unique_together]").fill("project_id, title")
+        wait_valid(page)
+
+    page.click("#tab-code")
+    page.locator('#file-tree button[data-file="models/comment.py"]').click()
+    expect(page.locator("#file-text")).to_contain_text("class Comment(Base)", timeout=120_000)
+
+    page.click("#save")
+    wait_valid(page, saved=True)
+    page.click("#tab-models")
+    label.locator("input[name=timestamps]").check()
+    wait_valid(page)
+    started = time.perf_counter()
+    page.click("#generate")  # saves version 2 first
+    expect(page.locator("#download-box")).to_be_visible(timeout=240_000)
+    click_to_zip = time.perf_counter() - started
+    page.click("#compare")
+    expect(page.locator("#diff-text .add")).to_contain_text(["+    timestamps: true"])
+    page.locator("#diff-dialog button").click()
+    with page.expect_download() as downloaded:
+        page.click("#download")
+    archive = tmp_path / "tracker.zip"
+    downloaded.value.save_as(archive)
+    print(
+        f"\nTask tracker: Generate (save + render + zip) → download ready in {click_to_zip:.1f} s"
+    )
+    run_generated_suite(archive, "task-tracker", tmp_path)
