@@ -144,7 +144,7 @@ OUTPUT_TYPE = {**PY_TYPE, FieldType.DATETIME: "UTCDateTime"}
 
 
 def _type_imports(imports: Imports, type_name: str) -> None:
-    if type_name in ("Int64", "Str", "UTCDateTime"):
+    if type_name in ("Int64", "Str", "Username", "UTCDateTime"):
         imports.add("schemas.common", type_name)
     elif type_name == "FiniteFloat":
         imports.add("pydantic", "FiniteFloat")
@@ -239,9 +239,14 @@ class FieldView:
             out.append(f"description={py(f.description)}")
         return out
 
+    @property
+    def input_type(self) -> str:
+        # Usernames are stored normalised (trimmed, lower-cased): see schemas/common.py.
+        return "Username" if self.field.is_username else INPUT_TYPE[self.field.type]
+
     def input_annotation(self, imports: Imports, *, nullable: bool | None = None) -> str:
         f = self.field
-        type_name = INPUT_TYPE[f.type]
+        type_name = self.input_type
         if f.type is FieldType.INT and (f.ge is not None or f.le is not None):
             type_name = "int"
             if f.ge is None:
@@ -281,7 +286,7 @@ class FieldView:
         return f"{f.name}: {annotation}"
 
     def filter_line(self, imports: Imports) -> str:
-        type_name = INPUT_TYPE[self.field.type]
+        type_name = self.input_type
         _type_imports(imports, type_name)
         return f"{self.field.name}: {type_name} | None = None"
 
@@ -305,7 +310,9 @@ class FieldView:
             return f"(FIRST_MINUTE + dt.timedelta(minutes={n})).isoformat()"
         longest = f.value_max_length or 60
         shortest = max(f.min_length or 1, 1)
-        return f"text_value({py(f.name)}, {n}, {shortest}, {longest})"
+        # A username is stored lower-cased: its samples already are.
+        prefix = f.name.lower() if f.is_username else f.name
+        return f"text_value({py(prefix)}, {n}, {shortest}, {longest})"
 
     @property
     def capacity(self) -> int | None:
@@ -776,6 +783,12 @@ class ModelView:
             update.append("role: Role = None")
             read.append("role: Role")
             filters.append("role: Role | None = None")
+            # Checked by PATCH /auth/me, never stored: model_dump leaves it out.
+            imports.add("pydantic", "Field").add("schemas.common", "Str")
+            me_update.append(
+                "current_password: Str | None = Field("
+                'None, exclude=True, description="Your password now: needed to change it")'
+            )
         imports.add("schemas.common", "ListParams")
         imports.add("typing", "ClassVar")
         return {
