@@ -946,6 +946,8 @@ class ModelView:
             names.update(filter(None, (endpoint.guard, endpoint.user_dep)))
         if any(endpoint.checks_role for endpoint in self.endpoints.values()):
             names.add("ensure_can_set_role")
+        if "update" in self.endpoints and self.endpoints["update"].checks_role:
+            names.add("ensure_can_set_password")
         return names
 
     @property
