@@ -1,0 +1,63 @@
+"""Who is calling: the dependencies that enforce each permission level.
+
+public  no dependency
+auth    RequireUser
+owner   CurrentUser, and the record's owner checked
+admin   RequireAdmin
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+
+from auth.security import read_access_token
+from database import SessionDep
+from models.user import User
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def get_optional_user(
+    session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    """The caller, or None without a token; a bad token is refused, never ignored."""
+    if token is None:
+        return None
+    user_id = read_access_token(token)
+    # Loaded on every request, so a deleted user's token stops working at once.
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise _unauthorized("Invalid or expired token")
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+# The checks below do no I/O, so they are async: no threadpool round trip per request.
+async def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise _unauthorized("Not authenticated")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+RequireUser = Depends(get_current_user)
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Admins only")
+    return user
+
+
+RequireAdmin = Depends(get_admin_user)

@@ -1,0 +1,126 @@
+"""Database errors turned into HTTP answers: a client never sees a 500 for its input."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorMessage(BaseModel):
+    detail: str
+
+
+_DESCRIPTIONS = {
+    400: "The body cannot be parsed",
+    401: "Missing, invalid or expired token",
+    403: "The caller's role or ownership does not allow it",
+    404: "No record with this id",
+    409: "A unique value is taken, or other records still refer to this one",
+    429: "Too many attempts; see Retry-After",
+    503: "The database is unavailable",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the errors a route can answer (422 is documented already)."""
+    return {
+        code: {"model": ErrorMessage, "description": _DESCRIPTIONS[code]}
+        for code in codes
+    }
+
+
+class ReferenceNotFound(Exception):
+    """A foreign key names a record that does not exist."""
+
+    def __init__(self, field: str, value: int) -> None:
+        super().__init__(f"{field}={value}")
+        self.field = field
+        self.value = value
+
+
+def _validation_error(loc: list[str], msg: str, type_: str) -> JSONResponse:
+    # The shape FastAPI gives every 422, so clients and the OpenAPI document agree.
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": [{"loc": loc, "msg": msg, "type": type_}]},
+    )
+
+
+def _constraint_kind(error: IntegrityError) -> str:
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return {"23505": "unique", "23503": "foreign_key"}.get(sqlstate, "other")
+    message = str(error.orig).upper()
+    if "UNIQUE" in message:
+        return "unique"
+    if "FOREIGN KEY" in message:
+        return "foreign_key"
+    return "other"
+
+
+async def _reference_not_found(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ReferenceNotFound)
+    return _validation_error(
+        ["body", error.field], f"No record with id {error.value}", "foreign_key"
+    )
+
+
+async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, IntegrityError)
+    kind = _constraint_kind(error)
+    if kind == "unique":
+        return JSONResponse(
+            status_code=status.HTTP_409_CONFLICT,
+            content={"detail": "A record with the same unique value already exists"},
+        )
+    if kind == "foreign_key" and request.method == "DELETE":
+        return JSONResponse(
+            status_code=status.HTTP_409_CONFLICT,
+            content={"detail": "Other records still refer to this one"},
+        )
+    if kind == "foreign_key":
+        return _validation_error(
+            ["body"], "A referenced record does not exist", "foreign_key"
+        )
+    logger.warning("Integrity error: %s", error.orig)
+    return _validation_error(
+        ["body"], "The data breaks a database constraint", "constraint"
+    )
+
+
+async def _data_error(request: Request, error: Exception) -> JSONResponse:
+    # A value the database cannot hold, which validation did not catch.
+    assert isinstance(error, DataError)
+    logger.warning("Data error: %s", error.orig)
+    return _validation_error(["body"], "A value cannot be stored", "data_error")
+
+
+async def _stale_data(request: Request, error: Exception) -> JSONResponse:
+    # The row was deleted by another request between reading and writing it.
+    return JSONResponse(
+        status_code=status.HTTP_404_NOT_FOUND, content={"detail": "Not found"}
+    )
+
+
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DBAPIError)
+    logger.error("Database error: %s", error.orig)
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "The database is unavailable; try again shortly"},
+        headers={"Retry-After": "5"},
+    )
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ReferenceNotFound, _reference_not_found)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
+    app.add_exception_handler(DBAPIError, _database_unavailable)

@@ -1,0 +1,96 @@
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from sqlalchemy.orm import Session
+
+import crud.customer
+from auth.deps import CurrentUser, RequireAdmin, ensure_can_set_role, ensure_owner
+from database import RecordId, SessionDep
+from errors import error_responses
+from models.customer import Customer
+from schemas.customer import (
+    CustomerCreate,
+    CustomerListParams,
+    CustomerRead,
+    CustomerUpdate,
+)
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+
+def get_customer_or_404(session: Session, customer_id: int) -> Customer:
+    customer = crud.customer.get_customer(session, customer_id)
+    if customer is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Customer not found")
+    return customer
+
+
+def get_owned_customer(
+    session: Session, customer_id: int, caller: Customer
+) -> Customer:
+    customer = get_customer_or_404(session, customer_id)
+    ensure_owner(caller, customer.id)
+    return customer
+
+
+@router.post(
+    "",
+    response_model=CustomerRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 409),
+    dependencies=[RequireAdmin],
+)
+def create_customer(data: CustomerCreate, session: SessionDep) -> Customer:
+    return crud.customer.create_customer(session, data)
+
+
+@router.get("", response_model=list[CustomerRead], responses=error_responses(401))
+def list_customers(
+    session: SessionDep,
+    params: Annotated[CustomerListParams, Query()],
+    response: Response,
+    current_user: CurrentUser,
+) -> list[Customer]:
+    owner_id = None if current_user.is_admin else current_user.id
+    customers, total = crud.customer.list_customers(session, params, owner_id=owner_id)
+    response.headers["X-Total-Count"] = str(total)
+    return customers
+
+
+@router.get(
+    "/{customer_id}",
+    response_model=CustomerRead,
+    responses=error_responses(401, 403, 404),
+)
+def read_customer(
+    customer_id: RecordId, session: SessionDep, current_user: CurrentUser
+) -> Customer:
+    return get_owned_customer(session, customer_id, current_user)
+
+
+@router.patch(
+    "/{customer_id}",
+    response_model=CustomerRead,
+    responses=error_responses(400, 401, 403, 404, 409),
+)
+def update_customer(
+    customer_id: RecordId,
+    data: CustomerUpdate,
+    session: SessionDep,
+    current_user: CurrentUser,
+) -> Customer:
+    customer = get_owned_customer(session, customer_id, current_user)
+    if "role" in data.model_fields_set:
+        ensure_can_set_role(current_user, data.role)
+    return crud.customer.update_customer(session, customer, data)
+
+
+@router.delete(
+    "/{customer_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 409),
+    dependencies=[RequireAdmin],
+)
+def delete_customer(customer_id: RecordId, session: SessionDep) -> None:
+    customer = get_customer_or_404(session, customer_id)
+    crud.customer.delete_customer(session, customer)

@@ -1,0 +1,79 @@
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from database import INT64_MAX
+from models.customer import Role
+from schemas.common import Int64, ListParams, Str
+
+
+class CustomerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: Str = Field(min_length=3, max_length=40)
+    secret_hash: Str
+    full_name: Str = Field(max_length=255)
+    birthday: dt.date | None = None
+    loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
+    api_token: Str | None = Field(None, max_length=255)
+    role: Role | None = None
+
+
+class CustomerUpdate(BaseModel):
+    """Send only the fields to change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    login: Str = Field(None, min_length=3, max_length=40)
+    secret_hash: Str = None
+    full_name: Str = Field(None, max_length=255)
+    birthday: dt.date | None = None
+    loyalty_points: int = Field(None, ge=0, le=INT64_MAX)
+    api_token: Str | None = Field(None, max_length=255)
+    role: Role = None
+
+
+class CustomerRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    login: str
+    full_name: str
+    birthday: dt.date | None
+    loyalty_points: int
+    role: Role
+
+
+class CustomerListParams(ListParams):
+    _sortable: ClassVar[tuple[str, ...]] = tuple(CustomerRead.model_fields)
+
+    login: Str | None = None
+    full_name: Str | None = None
+    birthday: dt.date | None = None
+    loyalty_points: Int64 | None = None
+    role: Role | None = None
+
+
+class CustomerRegister(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: Str = Field(min_length=3, max_length=40)
+    secret_hash: Str
+    full_name: Str = Field(max_length=255)
+    birthday: dt.date | None = None
+    loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
+    api_token: Str | None = Field(None, max_length=255)
+
+
+class CustomerMeUpdate(BaseModel):
+    """Change one's own record; the role is not among the fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    login: Str = Field(None, min_length=3, max_length=40)
+    secret_hash: Str = None
+    full_name: Str = Field(None, max_length=255)
+    birthday: dt.date | None = None
+    loyalty_points: int = Field(None, ge=0, le=INT64_MAX)
+    api_token: Str | None = Field(None, max_length=255)
