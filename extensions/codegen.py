@@ -14,9 +14,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..schema import ROUTES, Level, Model, ModelField, OnDelete, Project, Relation
-from ..schema.field_types import INT64_MAX, INT64_MIN, FieldType, zero_value
 from .imports import LINE_LENGTH, Imports, natural_key
+from .schema import (
+    INT64_MAX,
+    INT64_MIN,
+    ROUTES,
+    FieldType,
+    Level,
+    Model,
+    ModelField,
+    OnDelete,
+    Project,
+    Relation,
+    zero_value,
+)
 
 ON_DELETE_SQL = {
     OnDelete.RESTRICT: "RESTRICT",

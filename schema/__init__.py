@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SchemaError
+from .field_types import INT64_MAX, INT64_MIN, FieldType, zero_value
 from .loader import dump_yaml, join_surrogates, load_file, load_text
 from .project import (
     ROUTES,
@@ -40,9 +41,12 @@ def json_schema() -> dict[str, Any]:
 __all__ = [
     "DEFAULT_SCHEMA",
     "EXAMPLES",
+    "INT64_MAX",
+    "INT64_MIN",
     "JSON_SCHEMA_PATH",
     "ROUTES",
     "AuthSettings",
+    "FieldType",
     "Level",
     "Model",
     "ModelField",
@@ -58,4 +62,5 @@ __all__ = [
     "load_file",
     "load_text",
     "normalize",
+    "zero_value",
 ]
