@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .imports import LINE_LENGTH, Imports, natural_key
+from .imports import Imports, natural_key
 from .schema import (
     INT64_MAX,
     INT64_MIN,
@@ -64,65 +64,20 @@ def py(value: Any) -> str:
     return repr(value)
 
 
-def black_call(
-    head: str,
-    args: list[str],
-    indent: int,
-    tail: str = "",
-    *,
-    before: str = "",
-    after: str = "",
-) -> str:
-    """`head(args)tail` at `indent`, split as black splits a call that is too long.
-
-    The first line carries no indentation (the template puts it there); the lines after it
-    do. `before` and `after` are what the template prints around it on the same lines: they
-    count for the line length but are not returned. Black formats the file anyway: matching
-    it saves black's second pass.
-    """
-    line = f"{before}{head}({', '.join(args)}){tail}{after}"
-    if indent + len(line) <= LINE_LENGTH:
-        return _trimmed(line, before, after)
-    inner = " " * (indent + 4)
-    if len(inner) + len(", ".join(args)) <= LINE_LENGTH:
-        hugged = f"{before}{head}(\n{inner}{', '.join(args)}\n{' ' * indent}){tail}{after}"
-        return _trimmed(hugged, before, after)
-    return _trimmed(_exploded(before + head, args, indent, tail + after, "()"), before, after)
+def call(head: str, args: list[str], tail: str = "") -> str:
+    """`head(arg, arg)tail` on one line: black splits it where it is too long."""
+    return f"{head}({', '.join(args)}){tail}"
 
 
-def black_collection(
-    head: str,
-    items: list[str],
-    indent: int,
-    brackets: str = "()",
-    *,
-    before: str = "",
-    after: str = "",
-) -> str:
-    """`head` and a tuple, list or dict literal, split as black splits a literal that is too
-    long: an item a line. `indent`, `before` and `after` as for `black_call`."""
-    opening, closing = brackets
+def collection(items: list[str], brackets: str = "()") -> str:
+    """A tuple, list or dict literal on one line (a tuple of one gets its comma)."""
     body = f"{items[0]}," if brackets == "()" and len(items) == 1 else ", ".join(items)
-    line = f"{before}{head}{opening}{body}{closing}{after}"
-    if indent + len(line) <= LINE_LENGTH:
-        return _trimmed(line, before, after)
-    exploded = _exploded(before + head, items, indent, after, brackets)
-    return _trimmed(exploded, before, after)
-
-
-def _exploded(head: str, items: list[str], indent: int, tail: str, brackets: str) -> str:
-    inner = " " * (indent + 4)
-    lines = "".join(f"{inner}{item},\n" for item in items)
-    return f"{head}{brackets[0]}\n{lines}{' ' * indent}{brackets[1]}{tail}"
-
-
-def _trimmed(text: str, before: str, after: str) -> str:
-    return text.removeprefix(before).removesuffix(after)
+    return f"{brackets[0]}{body}{brackets[1]}"
 
 
 def _keyword_collection(name: str, items: list[str], brackets: str = "()") -> str:
     """`name=(...)`, one keyword argument of a Resource in tests/resources.py."""
-    return black_collection(f"{name}=", items, indent=8, brackets=brackets, after=",")
+    return f"{name}={collection(items, brackets)}"
 
 
 def import_from(module: str, *names: str) -> str:
@@ -225,7 +180,7 @@ class FieldView:
         annotation = f"Mapped[{self.mapped_type}]"
         if not args:
             return f"{f.name}: {annotation}"
-        return black_call(f"{f.name}: {annotation} = mapped_column", args, indent=4)
+        return call(f"{f.name}: {annotation} = mapped_column", args)
 
     # pydantic ---------------------------------------------------------------------
 
@@ -502,7 +457,7 @@ class Endpoint:
             args.append(f"responses=error_responses({', '.join(map(str, self.error_codes))})")
         if self.guard:
             args.append(f"dependencies=[{self.guard}]")
-        return black_call(f"@router.{method}", args, indent=0)
+        return call(f"@router.{method}", args)
 
     @property
     def signature(self) -> str:
@@ -532,7 +487,7 @@ class Endpoint:
         }[self.action]
         if self.user_dep:
             params.append(f"current_user: {self.user_dep}")
-        return black_call(f"def {name}", params, indent=0, tail=f" -> {returns}:")
+        return call(f"def {name}", params, f" -> {returns}:")
 
     @property
     def error_codes(self) -> list[int]:
@@ -718,7 +673,7 @@ class ModelView:
             imports.add("sqlalchemy", "Enum")
             imports.add("enum", "StrEnum")
             role = ["Enum(Role, native_enum=False, length=16)", "default=Role.user"]
-            columns.append(black_call("role: Mapped[Role] = mapped_column", role, indent=4))
+            columns.append(call("role: Mapped[Role] = mapped_column", role))
         relationships: list[str] = []
         related: set[str] = set()
         # Collections first: their `list[...]` comes before a parent named `list` (list_id).
@@ -728,7 +683,7 @@ class ModelView:
             if relation.several_to_parent:
                 kwargs.insert(1, f"foreign_keys={py(f'[{child.name}.{relation.fk}]')}")
             head = f"{relation.back_populates}: Mapped[list[{py(child.name)}]] = relationship"
-            relationships.append(black_call(head, kwargs, indent=4))
+            relationships.append(call(head, kwargs))
             related.add(child.name)
         for relation in self.model.relations:
             parent = self.project.model(relation.parent)
@@ -739,7 +694,7 @@ class ModelView:
                 kwargs.append("remote_side=[id]")
             target = f"{parent.name} | None" if relation.nullable else parent.name
             head = f"{relation.attribute}: Mapped[{py(target)}] = relationship"
-            relationships.append(black_call(head, kwargs, indent=4))
+            relationships.append(call(head, kwargs))
             related.add(parent.name)
         if relationships:
             imports.add("sqlalchemy.orm", "relationship")
@@ -902,7 +857,7 @@ class ModelView:
     @property
     def router_line(self) -> str:
         args = [f"prefix={py(self.path)}", f"tags=[{py(self.tag)}]"]
-        return black_call("router = APIRouter", args, indent=0)
+        return call("router = APIRouter", args)
 
     @property
     def router_imports(self) -> str:
@@ -1328,7 +1283,7 @@ class ProjectView:
     def model_names(self) -> str:
         """The `__all__` list of models/__init__.py."""
         names = [py(m.name) for m in self.by_module]
-        return black_collection("", names, indent=0, brackets="[]", before="__all__ = ")
+        return collection(names, "[]")
 
     @cached_property
     def by_module(self) -> list[ModelView]:
@@ -1415,7 +1370,7 @@ class MigrationTable:
 
 def _argument(head: str, args: list[str]) -> str:
     """A call that is one argument of `op.create_table(...)` (the template adds its comma)."""
-    return black_call(head, args, indent=8, after=",")
+    return call(head, args)
 
 
 def migration_tables(project: ProjectView) -> list[MigrationTable]:
@@ -1443,7 +1398,7 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
             elif f.index:
                 name = f"ix_{model.table}_{f.name}"
                 index = [f"op.f({py(name)})", py(model.table), f"[{py(f.name)}]"]
-                indexes.append(black_call("op.create_index", index, indent=4))
+                indexes.append(call("op.create_index", index))
             if f.relation is not None:
                 parent = project.model(f.relation.parent).table
                 name = f"fk_{model.table}_{f.name}_{parent}"
@@ -1454,7 +1409,7 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
                 else:
                     deferred_names.append(py(name))
                     args = [f"op.f({py(name)})", py(parent), f"[{py(f.name)}]", '["id"]', on_delete]
-                    deferred.append(black_call("batch_op.create_foreign_key", args, indent=8))
+                    deferred.append(call("batch_op.create_foreign_key", args))
         if model.is_user_model:
             role = 'sa.Enum("admin", "user", name="role", native_enum=False, length=16)'
             columns.append(_argument("sa.Column", ['"role"', role, "nullable=False"]))

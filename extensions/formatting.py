@@ -62,18 +62,27 @@ def format_python(source: str, name: str | None = None) -> str:
     return result
 
 
+# Black formats a text twice when its first pass changed it: a workaround for rare cases of
+# trailing commas meeting optional parentheses. Templates print calls on one line and leave
+# the splitting to black, so every file would take two passes; one is enough for the code they
+# print (the golden files, the examples' and random schemas' `black --check` show it), and the
+# second would cost a third of a render. `_format_str_once` is black's own first pass, private:
+# tests/test_formatting.py fails when a black upgrade removes it (then both passes run).
+_black_pass = getattr(black, "_format_str_once", black.format_str)
+
+
 def _black(source: str) -> str:
-    """`black.format_str`, with the cycle collector paused while it runs.
+    """One pass of black, with the cycle collector paused while it runs.
 
     Black's syntax tree is a web of parent links that only the cycle collector frees.
     Left running, the collector walks each tree again and again while black builds it
     (a seventh of a 200-model render); paused, it frees the whole tree in one pass after.
     """
     if not gc.isenabled():
-        return black.format_str(source, mode=BLACK_MODE)
+        return _black_pass(source, mode=BLACK_MODE)
     gc.disable()
     try:
-        return black.format_str(source, mode=BLACK_MODE)
+        return _black_pass(source, mode=BLACK_MODE)
     finally:
         gc.enable()
 

@@ -6,7 +6,6 @@ import re
 import sys
 from collections import defaultdict
 
-LINE_LENGTH = 88  # black's, as in the generated pyproject.toml
 STDLIB = set(sys.stdlib_module_names)
 FIRST_PARTY = {
     "auth",
@@ -63,9 +62,7 @@ class Imports:
             plain_by_section[self._section(module)].append(f"import {module}")
         for module in sorted(self._from, key=natural_key):
             names = sorted(self._from[module], key=_member_key)
-            line = f"from {module} import {', '.join(names)}"
-            if len(line) > LINE_LENGTH:  # black's form: one name a line
-                line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-            sections[self._section(module)].append(line)
+            # one line; black splits it where it is too long
+            sections[self._section(module)].append(f"from {module} import {', '.join(names)}")
         blocks = [plain + froms for plain, froms in zip(plain_by_section, sections, strict=True)]
         return "\n\n".join("\n".join(block) for block in blocks if block)
