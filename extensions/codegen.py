@@ -7,8 +7,6 @@ through `py()` (Python's `repr`), so nothing from a schema reaches code unescape
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,17 +14,18 @@ from typing import Any
 
 from .imports import Imports, natural_key
 from .schema import (
-    INT64_MAX,
-    INT64_MIN,
     ROUTES,
-    FieldType,
+    SAMPLE_CONSTANTS,
+    TYPES,
+    Code,
     Level,
     Model,
     ModelField,
     OnDelete,
     Project,
     Relation,
-    zero_value,
+    literal,
+    py,
 )
 
 ON_DELETE_SQL = {
@@ -34,34 +33,6 @@ ON_DELETE_SQL = {
     OnDelete.CASCADE: "CASCADE",
     OnDelete.SET_NULL: "SET NULL",
 }
-
-
-def py(value: Any) -> str:
-    """A Python literal for a schema value, quoted as black quotes it.
-
-    Black formats every generated file anyway, but a file it would not change is formatted
-    in one pass rather than two.
-    """
-    if isinstance(value, str):
-        literal = repr(value)
-        if literal.startswith("'") and '"' not in value:
-            return f'"{literal[1:-1]}"'
-        return literal
-    if isinstance(value, list):
-        return f"[{', '.join(map(py, value))}]"
-    if isinstance(value, tuple):
-        return f"({py(value[0])},)" if len(value) == 1 else f"({', '.join(map(py, value))})"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{py(key)}: {py(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.UTC)
-        parts = [value.year, value.month, value.day, value.hour, value.minute, value.second]
-        if value.microsecond:
-            parts.append(value.microsecond)
-        return f"dt.datetime({', '.join(map(str, parts))}, tzinfo=dt.UTC)"
-    if isinstance(value, dt.date):
-        return f"dt.date({value.year}, {value.month}, {value.day})"
-    return repr(value)
 
 
 def call(head: str, args: list[str], tail: str = "") -> str:
@@ -83,39 +54,6 @@ def _keyword_collection(name: str, items: list[str], brackets: str = "()") -> st
 def import_from(module: str, *names: str) -> str:
     """One `from module import a, B` line, its names in isort's order."""
     return Imports().add(module, *names).render()
-
-
-# -- Python and pydantic types per field type ----------------------------------------
-
-PY_TYPE = {
-    FieldType.INT: "int",
-    FieldType.FLOAT: "float",
-    FieldType.STRING: "str",
-    FieldType.TEXT: "str",
-    FieldType.BOOL: "bool",
-    FieldType.DATETIME: "dt.datetime",
-    FieldType.DATE: "dt.date",
-}
-# The annotation of a value a client sends (schemas/common.py defines the custom ones).
-INPUT_TYPE = {
-    FieldType.INT: "Int64",
-    FieldType.FLOAT: "FiniteFloat",
-    FieldType.STRING: "Str",
-    FieldType.TEXT: "Str",
-    FieldType.BOOL: "bool",
-    FieldType.DATETIME: "UTCDateTime",
-    FieldType.DATE: "dt.date",
-}
-OUTPUT_TYPE = {**PY_TYPE, FieldType.DATETIME: "UTCDateTime"}
-
-
-def _type_imports(imports: Imports, type_name: str) -> None:
-    if type_name in ("Int64", "Str", "UTCDateTime"):
-        imports.add("schemas.common", type_name)
-    elif type_name == "FiniteFloat":
-        imports.add("pydantic", "FiniteFloat")
-    elif type_name.startswith("dt."):
-        imports.add("datetime as dt")
 
 
 @dataclass
@@ -141,7 +79,7 @@ class FieldView:
 
     @property
     def mapped_type(self) -> str:
-        base = PY_TYPE[self.field.type]
+        base = self.field.type.info.python.text
         return f"{base} | None" if self.field.nullable else base
 
     def column(self, imports: Imports) -> str:
@@ -157,26 +95,20 @@ class FieldView:
                 f"ForeignKey({py(target.table + '.id')}, "
                 f"ondelete={py(ON_DELETE_SQL[relation.on_delete])})"
             )
-        elif f.type is FieldType.STRING:
-            imports.add("sqlalchemy", "String")
-            args.append(f"String({f.column_length})")
-        elif f.type is FieldType.TEXT:
-            imports.add("sqlalchemy", "Text")
-            args.append("Text")
+        elif (column_type := f.type.info.column_type(f)) is not None:
+            args.append(imports.need(column_type))
         if f.unique:
             args.append("unique=True")
         if f.index and not f.unique:
             args.append("index=True")
         if f.has_default:
-            args.append(f"default={py(f.default)}")
+            args.append(f"default={imports.need(literal(f.default))}")
         if f.server_set:
             imports.add("database", "utcnow")
             args.append("default=utcnow")
             if f.name == "updated_at":
                 args.append("onupdate=utcnow")
-        _value_imports(imports, f.default)
-        if f.type in (FieldType.DATETIME, FieldType.DATE):
-            imports.add("datetime as dt")
+        imports.need(f.type.info.python)
         annotation = f"Mapped[{self.mapped_type}]"
         if not args:
             return f"{f.name}: {annotation}"
@@ -184,18 +116,24 @@ class FieldView:
 
     # pydantic ---------------------------------------------------------------------
 
-    def _constraints(self) -> list[str]:
+    @property
+    def _rebounded(self) -> bool:
+        """The schema gives ge or le on a type whose input annotation has bounds of its own
+        (Int64): the field is then the plain Python type, bounded here."""
+        f = self.field
+        return f.type.info.bounds is not None and (f.ge is not None or f.le is not None)
+
+    def _constraints(self, imports: Imports) -> list[str]:
         f = self.field
         out: list[str] = []
         if f.min_length is not None:
             out.append(f"min_length={f.min_length}")
         if f.value_max_length is not None:
             out.append(f"max_length={f.value_max_length}")
-        bounded = f.ge is not None or f.le is not None
-        if f.type is FieldType.INT and bounded:
-            # Int64's own bounds would win over these: the field is a plain int, bounded here.
-            out.append(f"ge={f.ge if f.ge is not None else 'INT64_MIN'}")
-            out.append(f"le={f.le if f.le is not None else 'INT64_MAX'}")
+        bounds = f.type.info.bounds
+        if bounds is not None and self._rebounded:
+            out.append(f"ge={f.ge if f.ge is not None else imports.need(bounds[0])}")
+            out.append(f"le={f.le if f.le is not None else imports.need(bounds[1])}")
         else:
             if f.ge is not None:
                 out.append(f"ge={f.ge!r}")
@@ -206,15 +144,8 @@ class FieldView:
         return out
 
     def input_annotation(self, imports: Imports, *, nullable: bool | None = None) -> str:
-        f = self.field
-        type_name = INPUT_TYPE[f.type]
-        if f.type is FieldType.INT and (f.ge is not None or f.le is not None):
-            type_name = "int"
-            if f.ge is None:
-                imports.add("database", "INT64_MIN")
-            if f.le is None:
-                imports.add("database", "INT64_MAX")
-        _type_imports(imports, type_name)
+        info = self.field.type.info
+        type_name = imports.need(info.python if self._rebounded else info.input)
         nullable = self.field.nullable if nullable is None else nullable
         return f"{type_name} | None" if nullable else type_name
 
@@ -222,10 +153,9 @@ class FieldView:
         f = self.field
         nullable = f.nullable or owner_optional
         annotation = self.input_annotation(imports, nullable=nullable)
-        constraints = self._constraints()
+        constraints = self._constraints(imports)
         if f.has_default:
-            default: str | None = py(f.default)
-            _value_imports(imports, f.default)
+            default: str | None = imports.need(literal(f.default))
         elif nullable:
             default = "None"
         else:
@@ -236,119 +166,38 @@ class FieldView:
         # Absent means "leave it"; null is accepted only where the column allows it.
         annotation = self.input_annotation(imports)
         return _pydantic_line(
-            f"{self.field.name}", annotation, "None", self._constraints(), imports
+            f"{self.field.name}", annotation, "None", self._constraints(imports), imports
         )
 
     def read_line(self, imports: Imports) -> str:
         f = self.field
-        type_name = OUTPUT_TYPE[f.type]
-        _type_imports(imports, type_name)
+        type_name = imports.need(f.type.info.output)
         annotation = f"{type_name} | None" if f.nullable else type_name
         return f"{f.name}: {annotation}"
 
     def filter_line(self, imports: Imports) -> str:
-        type_name = INPUT_TYPE[self.field.type]
-        _type_imports(imports, type_name)
+        type_name = imports.need(self.field.type.info.input)
         return f"{self.field.name}: {type_name} | None = None"
 
     # test data --------------------------------------------------------------------
 
-    def sample(self, n: str = "n") -> str:
+    def sample(self, n: str = "n") -> Code:
         """A Python expression of a valid value, distinct for each integer `n`."""
-        f = self.field
-        if f.type is FieldType.INT:
-            return _int_sample(f.ge, f.le, n)
-        if f.type is FieldType.FLOAT:
-            low, high = _float_window(f.ge, f.le)
-            if high == low:
-                return repr(low)
-            return _plus(low, f"{high - low!r} * ({n} % 997) / 997")
-        if f.type is FieldType.BOOL:
-            return f"{n} % 2 == 0"
-        if f.type is FieldType.DATE:
-            return f"(FIRST_DAY + dt.timedelta(days={n} % 3000)).isoformat()"
-        if f.type is FieldType.DATETIME:
-            return f"(FIRST_MINUTE + dt.timedelta(minutes={n})).isoformat()"
-        longest = f.value_max_length or 60
-        shortest = max(f.min_length or 1, 1)
-        return f"text_value({py(f.name)}, {n}, {shortest}, {longest})"
+        return self.field.type.info.sample(self.field, n)
 
     @property
     def capacity(self) -> int | None:
         """How many distinct values `sample` gives, when that is small."""
-        f = self.field
-        if f.type is FieldType.BOOL:
-            return 2
-        if f.type is FieldType.INT and f.ge is not None and f.le is not None:
-            return min(int(f.le) - int(f.ge) + 1, 1000)
-        if f.type is FieldType.FLOAT and f.ge is not None and f.ge == f.le:
-            return 1
-        if f.type.is_textual and f.value_max_length is not None and f.value_max_length < 4:
-            return 36 ** (f.value_max_length) if f.value_max_length < 3 else 1000
-        return None
+        return self.field.type.info.capacity(self.field)
 
     def invalid_sample(self) -> str | None:
         """A JSON value of the wrong kind or out of range: must answer 422."""
-        f = self.field
-        if f.type is FieldType.INT:
-            return str(INT64_MAX + 1) if f.le is None else str(int(f.le) + 1)
-        if f.type is FieldType.FLOAT:
-            return '"not a number"'
-        if f.type is FieldType.BOOL:
-            return '"maybe"'
-        if f.type in (FieldType.DATE, FieldType.DATETIME):
-            return '"not a date"'
-        if f.value_max_length is not None:
-            return f'"x" * {f.value_max_length + 1}'
-        return '"nul \\x00 byte"'
-
-
-def _value_imports(imports: Imports, value: Any) -> None:
-    if isinstance(value, dt.date):
-        imports.add("datetime as dt")
+        return self.field.type.info.invalid(self.field)
 
 
 # A model whose unique fields allow fewer rows than this gives its children shared parents in
 # tests: a test makes up to 3 children, each with a parent per foreign key.
 FEW_ROWS = 10
-# More records than any test run makes: a range this wide needs no wrapping around.
-UNBOUNDED = 10**9
-
-
-def _int_sample(ge: float | None, le: float | None, n: str) -> str:
-    """Distinct ints inside [ge, le]: counting from the allowed value nearest 1."""
-    low = INT64_MIN if ge is None else int(ge)
-    high = INT64_MAX if le is None else int(le)
-    start = min(max(1, low), high)
-    if high - start >= UNBOUNDED:
-        return _plus(start, n)
-    if start - low >= UNBOUNDED:
-        return f"{start} - {n}"
-    span = high - low + 1
-    return _plus(low, f"{n} % {span}") if span > 1 else str(low)
-
-
-def _float_window(ge: float | None, le: float | None) -> tuple[float, float]:
-    """A finite stretch of [ge, le] to draw floats from: near 0, wide enough to tell apart."""
-    low = -math.inf if ge is None else float(ge)
-    high = math.inf if le is None else float(le)
-    start = min(max(0.0, low), high)
-    width = max(1000.0, abs(start) / 2)
-    while True:
-        if high - start >= width:
-            window = (start, start + width)
-        elif start - low >= width:
-            window = (start - width, start)
-        else:
-            window = (low, high)
-        if math.isfinite((window[1] - window[0]) * 1000):  # samples multiply it by < 997
-            return window
-        width /= 2  # near the largest float: a narrower stretch keeps samples finite
-
-
-def _plus(low: float, expression: str) -> str:
-    """`low + expression`, or the expression alone when low is zero."""
-    return f"{low!r} + {expression}" if low else expression
 
 
 def _pydantic_line(
@@ -934,7 +783,7 @@ class ModelView:
     def admin_defaults(self) -> list[tuple[str, str]]:
         """The zero value of each other required field, for the admin made at startup."""
         return [
-            (f.name, py(zero_value(f.field.type)))
+            (f.name, literal(f.field.type.info.zero).text)
             for f in self.writable
             if f.field.required and not (f.field.is_username or f.field.is_password)
         ]
@@ -953,15 +802,15 @@ class ModelView:
         imports = Imports().add("logging")
         for f in self.writable:
             if f.field.required and not (f.field.is_username or f.field.is_password):
-                _value_imports(imports, zero_value(f.field.type))
+                imports.need(literal(f.field.type.info.zero))
         return imports.render()
 
     # tests ----------------------------------------------------------------------------
 
     @property
-    def payload_items(self) -> list[tuple[str, str]]:
+    def payload_items(self) -> list[tuple[str, Code]]:
         """(field, Python expression) of a valid create payload; `n` makes it distinct."""
-        items: list[tuple[str, str]] = []
+        items: list[tuple[str, Code]] = []
         for f in self.writable:
             relation = f.field.relation
             if relation is not None:
@@ -970,26 +819,28 @@ class ModelView:
                     make = f"make_{parent.module}"
                     if f.name in self.shared_parents:
                         reuse = f"existing_or_new(session, {parent.name}, {make}, overrides, owner)"
-                        items.append((f.name, reuse))
+                        items.append((f.name, Code(reuse)))
                     elif f.name == self.direct_owner:
-                        items.append((f.name, f"{make}(session).id if owner is None else owner"))
+                        items.append(
+                            (f.name, Code(f"{make}(session).id if owner is None else owner"))
+                        )
                     elif f.name in self.owned_references:
-                        items.append((f.name, f"{make}(session, owner).id"))
+                        items.append((f.name, Code(f"{make}(session, owner).id")))
                     else:
-                        items.append((f.name, f"{make}(session).id"))
+                        items.append((f.name, Code(f"{make}(session).id")))
                 continue
             items.append((f.name, f.sample()))
         return items
 
     @property
-    def payload_values(self) -> list[tuple[str, str]]:
+    def payload_values(self) -> list[tuple[str, Code]]:
         """The payload's plain fields (their values depend on `n`)."""
         return [
             (name, value) for name, value in self.payload_items if name not in self.parent_fields
         ]
 
     @property
-    def payload_parents(self) -> list[tuple[str, str]]:
+    def payload_parents(self) -> list[tuple[str, Code]]:
         """The payload's required foreign keys, each from a new parent record (or a reused one)."""
         return [(name, value) for name, value in self.payload_items if name in self.parent_fields]
 
@@ -1048,7 +899,11 @@ class ModelView:
 
     @property
     def datetime_fields(self) -> list[str]:
-        return [f.name for f in self.readable if f.field.type is FieldType.DATETIME]
+        return [
+            f.name
+            for f in self.readable
+            if f.field.type.info.json_schema.get("format") == "date-time"
+        ]
 
     @property
     def self_references(self) -> list[str]:
@@ -1224,6 +1079,53 @@ class ProjectView:
             names |= model.auth_deps
         return names
 
+    # what the field types put in shared modules -----------------------------------------
+
+    @property
+    def type_map(self) -> list[tuple[str, str]]:
+        """database.py's `type_annotation_map`: (Python type, column type), from the type table."""
+        entries = (info.annotation_map for info in TYPES.values() if info.annotation_map)
+        return [(key, value.text) for key, value in entries]
+
+    def type_map_names(self, module: str) -> list[str]:
+        """The names the type map's column types import from `module`."""
+        return sorted(
+            {
+                item.name
+                for info in TYPES.values()
+                if info.annotation_map
+                for item in info.annotation_map[1].imports
+                if item.module == module and item.name
+            }
+        )
+
+    @property
+    def migration_zeros(self) -> list[tuple[str, str]]:
+        """migrations/env.py: (SQLAlchemy type classes, value) for a new required column."""
+        by_value: dict[str, list[str]] = {}
+        for info in TYPES.values():
+            if info.migration_zero:
+                classes = by_value.setdefault(info.migration_zero[1], [])
+                if info.migration_zero[0] not in classes:
+                    classes.append(info.migration_zero[0])
+        return [(" | ".join(classes), value) for value, classes in by_value.items()]
+
+    @property
+    def type_definitions(self) -> list[str]:
+        """schemas/common.py: the input annotations the field types define."""
+        definitions = [info.definition for info in TYPES.values() if info.definition]
+        return [code.text for code in dict.fromkeys(definitions)]
+
+    @property
+    def common_imports(self) -> str:
+        """schemas/common.py's imports: ListParams' and the type definitions'."""
+        imports = Imports().add("typing", "ClassVar").add("database", "INT64_MAX")
+        imports.add("pydantic", "BaseModel", "Field", "field_validator")
+        for info in TYPES.values():
+            if info.definition:
+                imports.need(info.definition)
+        return imports.render()
+
     @property
     def ownership_tests(self) -> dict[str, bool]:
         """Which tests of tests/test_ownership.py have cases (the others are not written)."""
@@ -1315,8 +1217,7 @@ class ProjectView:
             imports.add(f"models.{model.module}", model.name)
             imports.add(f"schemas.{model.module}", f"{model.name}Create")
             for _, expression in model.payload_items:
-                if "dt." in expression:
-                    imports.add("datetime as dt")
+                imports.need(expression)
         imports.add(f"models.{self.user.module}", "Role")
         if self.reuses_parents:
             imports.add("collections.abc", "Callable").add("sqlalchemy", "select")
@@ -1336,26 +1237,12 @@ class ProjectView:
             name
             for model in self.models
             for _, expression in model.payload_items
-            for name in ("FIRST_DAY", "FIRST_MINUTE")
-            if name in expression
+            for name in expression.constants
         }
-        constants = {
-            "FIRST_DAY": "FIRST_DAY = dt.date(2024, 1, 1)",
-            "FIRST_MINUTE": "FIRST_MINUTE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)",
-        }
-        return [line for name, line in constants.items() if name in used]
+        return [code.text for name, code in SAMPLE_CONSTANTS.items() if name in used]
 
 
 # -- the initial Alembic revision --------------------------------------------------------
-
-SA_TYPE = {
-    FieldType.INT: "BIG_INTEGER",
-    FieldType.FLOAT: "sa.Double()",
-    FieldType.TEXT: "sa.Text()",
-    FieldType.BOOL: "sa.Boolean()",
-    FieldType.DATETIME: "sa.DateTime(timezone=True)",
-    FieldType.DATE: "sa.Date()",
-}
 
 
 @dataclass
@@ -1385,11 +1272,7 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
         deferred: list[str] = []
         deferred_names: list[str] = []
         for f in model.fields:
-            sa_type = (
-                f"sa.String(length={f.column_length})"
-                if f.type is FieldType.STRING
-                else SA_TYPE[f.type]
-            )
+            sa_type = f.type.info.sql_type(f)
             columns.append(_argument("sa.Column", [py(f.name), sa_type, f"nullable={f.nullable}"]))
             if f.unique:
                 name = f"uq_{model.table}_{f.name}"

@@ -6,6 +6,8 @@ import re
 import sys
 from collections import defaultdict
 
+from .schema import Code
+
 STDLIB = set(sys.stdlib_module_names)
 FIRST_PARTY = {
     "auth",
@@ -54,6 +56,12 @@ class Imports:
         if root in FIRST_PARTY:
             return 2
         return 1
+
+    def need(self, code: Code) -> str:
+        """Add what `code` imports; its text, for the line being built."""
+        for item in code.imports:
+            self.add(item.module, *([item.name] if item.name else []))
+        return code.text
 
     def render(self) -> str:
         sections: list[list[str]] = [[], [], []]

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SchemaError
-from .field_types import INT64_MAX, INT64_MIN, FieldType, zero_value
+from .field_types import (
+    INT64_MAX,
+    INT64_MIN,
+    SAMPLE_CONSTANTS,
+    TYPES,
+    FieldType,
+    TypeInfo,
+    zero_value,
+)
 from .loader import dump_yaml, join_surrogates, load_file, load_text
 from .project import (
     ROUTES,
@@ -23,6 +31,7 @@ from .project import (
     check,
     normalize,
 )
+from .python_code import Code, Import, literal, py
 from .spec import Level, OnDelete, ProjectSpec
 
 HERE = Path(__file__).parent
@@ -45,7 +54,12 @@ __all__ = [
     "INT64_MIN",
     "JSON_SCHEMA_PATH",
     "ROUTES",
+    "SAMPLE_CONSTANTS",
+    "TYPES",
     "AuthSettings",
+    "Code",
+    "Import",
+    "TypeInfo",
     "FieldType",
     "Level",
     "Model",
@@ -60,7 +74,9 @@ __all__ = [
     "join_surrogates",
     "json_schema",
     "load_file",
+    "literal",
     "load_text",
+    "py",
     "normalize",
     "zero_value",
 ]

@@ -13,11 +13,11 @@ def shop() -> ProjectView:
 
 
 def test_extensions_use_the_schema_package_of_their_checkout() -> None:
-    assert extensions.codegen.FieldType is schema.FieldType
+    assert extensions.codegen.TYPES is schema.TYPES
     # Copier loads them under a name of their own; they still share one schema package.
     loaded = extensions.backend.codegen
     assert loaded.__name__.endswith(".extensions.codegen")
-    assert loaded.FieldType is extensions.backend.schema.FieldType
+    assert loaded.TYPES is extensions.backend.schema.TYPES
 
 
 def test_a_project_view_names_its_models_by_module() -> None:

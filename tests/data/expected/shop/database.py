@@ -70,7 +70,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    # 64-bit integers everywhere; on SQLite the primary key must be INTEGER to autoincrement.
+    # The column type of each Python type, where SQLAlchemy's own is not the one wanted:
+    # 64-bit integers (INTEGER on SQLite, the only primary key it autoincrements), doubles,
+    # datetimes stored in UTC.
     type_annotation_map = {
         int: BigInteger().with_variant(Integer(), "sqlite"),
         float: Double(),

@@ -65,14 +65,14 @@ def zero_value(column: sa.Column[Any], now: datetime) -> Any:
     column_type = column.type
     if isinstance(column_type, sa.types.TypeDecorator):
         column_type = column_type.impl_instance
-    if isinstance(column_type, sa.Boolean):
-        return sa.false()
     if isinstance(column_type, sa.Enum):
         return None  # no zero value: the revision needs a hand-written value
-    if isinstance(column_type, sa.Integer | sa.Numeric | sa.Float):
+    if isinstance(column_type, sa.Integer | sa.Float):
         return text("0")
     if isinstance(column_type, sa.String):
         return ""
+    if isinstance(column_type, sa.Boolean):
+        return sa.false()
     if isinstance(column_type, sa.DateTime):
         return now.isoformat(sep=" ", timespec="seconds")
     if isinstance(column_type, sa.Date):

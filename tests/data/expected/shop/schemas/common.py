@@ -7,14 +7,16 @@ from pydantic import AfterValidator, BaseModel, Field, PlainSerializer, field_va
 
 from database import INT64_MAX, INT64_MIN
 
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+
+# PostgreSQL refuses the NUL character in text, so no string may hold one.
+Str = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+
 
 def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
-# PostgreSQL refuses the NUL character in text, so no string may hold one.
-Str = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 # Input without an offset is UTC; output always carries one: 2024-05-01T12:00:00+00:00.
 UTCDateTime = Annotated[
     datetime,
