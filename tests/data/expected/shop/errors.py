@@ -44,6 +44,14 @@ class ReferenceNotFound(Exception):
         self.value = value
 
 
+class RecordInUse(Exception):
+    """Rows of another model still refer to the record being deleted."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(model)
+        self.model = model
+
+
 def _validation_error(loc: list[str], msg: str, type_: str) -> JSONResponse:
     # The shape FastAPI gives every 422, so clients and the OpenAPI document agree.
     return JSONResponse(
@@ -68,6 +76,14 @@ async def _reference_not_found(request: Request, error: Exception) -> JSONRespon
     assert isinstance(error, ReferenceNotFound)
     return _validation_error(
         ["body", error.field], f"No record with id {error.value}", "foreign_key"
+    )
+
+
+async def _record_in_use(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RecordInUse)
+    return JSONResponse(
+        status_code=status.HTTP_409_CONFLICT,
+        content={"detail": f"{error.model} records still refer to this one"},
     )
 
 
@@ -120,6 +136,7 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
 
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ReferenceNotFound, _reference_not_found)
+    app.add_exception_handler(RecordInUse, _record_in_use)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(StaleDataError, _stale_data)

@@ -2,7 +2,7 @@
 
 public  no dependency
 auth    RequireUser
-owner   CurrentUser, and the record's owner checked
+owner   CurrentUser, and the record's owner checked (auth/ownership.py)
 admin   RequireAdmin
 """
 
@@ -60,4 +60,5 @@ async def get_admin_user(user: CurrentUser) -> User:
     return user
 
 
+AdminUser = Annotated[User, Depends(get_admin_user)]
 RequireAdmin = Depends(get_admin_user)

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
 
-from crud.common import check_references, paginate
+from crud.common import check_references, delete_record, paginate
 from models.post import Post
 from models.user import User
 from schemas.post import PostCreate, PostListParams, PostUpdate
@@ -25,7 +25,11 @@ def create_post(session: Session, data: PostCreate) -> Post:
     return post
 
 
-def update_post(session: Session, post: Post, data: PostUpdate) -> Post:
+def update_post(
+    session: Session,
+    post: Post,
+    data: PostUpdate,
+) -> Post:
     changes = data.model_dump(exclude_unset=True)
     check_references(session, changes, REFERENCES)
     for name, value in changes.items():
@@ -35,5 +39,4 @@ def update_post(session: Session, post: Post, data: PostUpdate) -> Post:
 
 
 def delete_post(session: Session, post: Post) -> None:
-    session.delete(post)
-    session.commit()
+    delete_record(session, Post, post.id)

@@ -1,9 +1,13 @@
 from sqlalchemy.orm import Session
 
 from auth.security import hash_password
-from crud.common import paginate
+from crud.common import delete_record, paginate
+from models.post import Post
 from models.user import Role, User
 from schemas.user import UserCreate, UserListParams, UserMeUpdate, UserUpdate
+
+# The foreign keys that refuse this record's deletion while they point at it.
+REFERRED_BY = (Post.user_id,)
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -24,7 +28,11 @@ def create_user(session: Session, data: UserCreate) -> User:
     return user
 
 
-def update_user(session: Session, user: User, data: UserUpdate | UserMeUpdate) -> User:
+def update_user(
+    session: Session,
+    user: User,
+    data: UserUpdate | UserMeUpdate,
+) -> User:
     changes = data.model_dump(exclude_unset=True)
     if "password" in changes:
         changes["password"] = hash_password(changes["password"])
@@ -35,5 +43,4 @@ def update_user(session: Session, user: User, data: UserUpdate | UserMeUpdate) -
 
 
 def delete_user(session: Session, user: User) -> None:
-    session.delete(user)
-    session.commit()
+    delete_record(session, User, user.id, REFERRED_BY)

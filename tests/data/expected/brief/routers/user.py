@@ -38,9 +38,7 @@ def create_user(data: UserCreate, session: SessionDep) -> User:
     dependencies=[RequireAdmin],
 )
 def list_users(
-    session: SessionDep,
-    params: Annotated[UserListParams, Query()],
-    response: Response,
+    session: SessionDep, params: Annotated[UserListParams, Query()], response: Response
 ) -> list[User]:
     users, total = crud.user.list_users(session, params)
     response.headers["X-Total-Count"] = str(total)
@@ -48,7 +46,7 @@ def list_users(
 
 
 @router.get(
-    "/{user_id}",
+    "/{user_id:int}",
     response_model=UserRead,
     responses=error_responses(401, 403, 404),
     dependencies=[RequireAdmin],
@@ -58,22 +56,18 @@ def read_user(user_id: RecordId, session: SessionDep) -> User:
 
 
 @router.patch(
-    "/{user_id}",
+    "/{user_id:int}",
     response_model=UserRead,
     responses=error_responses(400, 401, 403, 404, 409),
     dependencies=[RequireAdmin],
 )
-def update_user(
-    user_id: RecordId,
-    data: UserUpdate,
-    session: SessionDep,
-) -> User:
+def update_user(user_id: RecordId, data: UserUpdate, session: SessionDep) -> User:
     user = get_user_or_404(session, user_id)
     return crud.user.update_user(session, user, data)
 
 
 @router.delete(
-    "/{user_id}",
+    "/{user_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 409),
     dependencies=[RequireAdmin],

@@ -10,7 +10,7 @@ class PostCreate(BaseModel):
 
     title: Str = Field(max_length=255)
     content: Str = Field(max_length=255)
-    user_id: Int64
+    user_id: Int64 | None = None
 
 
 class PostUpdate(BaseModel):

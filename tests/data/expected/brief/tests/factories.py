@@ -26,8 +26,10 @@ def text_value(name: str, n: int, shortest: int, longest: int) -> str:
     return value.ljust(shortest, "x")
 
 
-def user_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /users."""
+def user_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /users; `owner` owns what it refers to."""
     n = next(_numbers["User"])
     payload: dict[str, Any] = {
         "email": text_value("email", n, 1, 255),
@@ -36,8 +38,9 @@ def user_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
     return {**payload, **overrides}
 
 
-def make_user(session: Session, /, **overrides: Any) -> User:
-    data = UserCreate(**user_payload(session, **overrides))
+def make_user(session: Session, owner: int | None = None, /, **overrides: Any) -> User:
+    """A user in the database; `owner` owns it and what it refers to."""
+    data = UserCreate(**user_payload(session, owner, **overrides))
     values = {
         **data.model_dump(),
         "password": PASSWORD_HASH,
@@ -49,20 +52,23 @@ def make_user(session: Session, /, **overrides: Any) -> User:
     return user
 
 
-def post_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /posts."""
+def post_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /posts; `owner` owns what it refers to."""
     n = next(_numbers["Post"])
     payload: dict[str, Any] = {
         "title": text_value("title", n, 1, 255),
         "content": text_value("content", n, 1, 255),
     }
     if "user_id" not in overrides:
-        payload["user_id"] = make_user(session).id
+        payload["user_id"] = make_user(session).id if owner is None else owner
     return {**payload, **overrides}
 
 
-def make_post(session: Session, /, **overrides: Any) -> Post:
-    data = PostCreate(**post_payload(session, **overrides))
+def make_post(session: Session, owner: int | None = None, /, **overrides: Any) -> Post:
+    """A post in the database; `owner` owns it and what it refers to."""
+    data = PostCreate(**post_payload(session, owner, **overrides))
     post = Post(**data.model_dump())
     session.add(post)
     session.commit()

@@ -13,7 +13,7 @@ class Resource:
     name: str
     url: str
     levels: dict[str, str]  # the generated endpoints and their permission levels
-    owner_field: str | None
+    owner_field: str | None  # "id" on the user model; a parent's FK when owned_through
     make: Callable[..., Any]
     payload: Callable[..., dict[str, Any]]
     required: tuple[str, ...] = ()
@@ -27,6 +27,10 @@ class Resource:
     filter_field: str | None = None
     # children whose foreign key refuses the deletion of a record they refer to
     restricting: tuple[tuple[Callable[..., Any], str], ...] = ()
+    self_references: tuple[str, ...] = ()  # foreign keys to the same model
+    owned_through: bool = False  # owned by the owner of the parent `owner_field` names
+    # foreign keys to owned models: a non-admin may name only their own records
+    owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
     capacity: int = 3  # rows a test may make (unique fields with few values limit it)
 
 
@@ -44,7 +48,7 @@ RESOURCES = {
         owner_field="user_id",
         make=make_post,
         payload=post_payload,
-        required=("title", "content", "user_id"),
+        required=("title", "content"),
         not_null=("title", "content", "user_id"),
         references=("user_id",),
         invalid=(("title", "x" * 256), ("content", "x" * 256)),

@@ -226,6 +226,15 @@ def test_detail_of_an_unknown_id_is_404_and_an_out_of_range_one_422(
     )
 
 
+@each("detail")
+def test_a_path_that_is_no_id_is_left_to_later_routes(
+    client: TestClient, admin: Caller, resource: Resource
+) -> None:
+    # A route the owner adds after the generated ones (GET /things/search) is reached.
+    response = client.get(f"{resource.url}/search", headers=admin.headers)
+    assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+
+
 @each("update", having="update_field")
 def test_update_changes_only_what_is_sent(
     client: TestClient, session: Session, admin: Caller, resource: Resource
@@ -282,9 +291,10 @@ def test_delete_of_a_record_children_refer_to_is_409(
 ) -> None:
     make_child, field = child
     record = resource.make(session)
-    make_child(session, **{field: record.id})
-    url = f"{resource.url}/{record.id}"
-    assert client.delete(url, headers=admin.headers).status_code == 409
+    child_record = make_child(session, **{field: record.id})
+    response = client.delete(f"{resource.url}/{record.id}", headers=admin.headers)
+    assert response.status_code == 409
+    assert type(child_record).__name__ in response.json()["detail"]
 
 
 def count_queries(call: Callable[[], Response]) -> int:

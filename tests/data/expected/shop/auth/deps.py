@@ -2,7 +2,7 @@
 
 public  no dependency
 auth    RequireUser
-owner   CurrentUser, and the record's owner checked
+owner   CurrentUser, and the record's owner checked (auth/ownership.py)
 admin   RequireAdmin
 """
 
@@ -60,28 +60,8 @@ async def get_admin_user(user: CurrentUser) -> Customer:
     return user
 
 
+AdminUser = Annotated[Customer, Depends(get_admin_user)]
 RequireAdmin = Depends(get_admin_user)
-
-
-def ensure_owner(user: Customer, owner_id: int | None) -> None:
-    """Admins pass; anyone else must own the record."""
-    if not user.is_admin and owner_id != user.id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "You do not own this record")
-
-
-def owner_of_new_record(user: Customer, owner_id: int | None) -> int:
-    """The owner of a record being created: the caller, unless an admin names another."""
-    if owner_id is None:
-        return user.id
-    ensure_can_assign_owner(user, owner_id)
-    return owner_id
-
-
-def ensure_can_assign_owner(user: Customer, owner_id: int | None) -> None:
-    if owner_id != user.id and not user.is_admin:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "Only an admin can assign another owner"
-        )
 
 
 def ensure_can_set_role(user: Customer | None, role: Role | None) -> None:

@@ -1,6 +1,8 @@
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crud.common import check_references, paginate
+from crud.common import check_references, delete_record, paginate
+from crud.ownership import address_owned_by
 from models.address import Address
 from models.customer import Customer
 from schemas.address import AddressCreate, AddressListParams, AddressUpdate
@@ -8,30 +10,45 @@ from schemas.address import AddressCreate, AddressListParams, AddressUpdate
 REFERENCES = {"customer_id": Customer}
 
 
-def get_address(session: Session, address_id: int) -> Address | None:
-    return session.get(Address, address_id)
+def get_address(
+    session: Session, address_id: int, owner_id: int | None = None
+) -> Address | None:
+    """The address with this id; with `owner_id`, only if that user owns it."""
+    if owner_id is None:
+        return session.get(Address, address_id)
+    query = select(Address).where(Address.id == address_id, address_owned_by(owner_id))
+    return session.scalar(query)
 
 
 def list_addresses(
-    session: Session, params: AddressListParams, *, owner_id: int | None = None
+    session: Session, params: AddressListParams, owner_id: int | None = None
 ) -> tuple[list[Address], int]:
+    """A page of addresses; with `owner_id`, only that user's."""
     if owner_id is None:
         return paginate(session, Address, params)
-    return paginate(session, Address, params, customer_id=owner_id)
+    return paginate(session, Address, params, address_owned_by(owner_id))
 
 
-def create_address(session: Session, data: AddressCreate) -> Address:
+def create_address(
+    session: Session, data: AddressCreate, owner_id: int | None = None
+) -> Address:
+    """A new address; with `owner_id`, what it refers to must be that user's."""
     values = data.model_dump()
-    check_references(session, values, REFERENCES)
+    check_references(session, values, REFERENCES, owner_id)
     address = Address(**values)
     session.add(address)
     session.commit()
     return address
 
 
-def update_address(session: Session, address: Address, data: AddressUpdate) -> Address:
+def update_address(
+    session: Session,
+    address: Address,
+    data: AddressUpdate,
+    owner_id: int | None = None,
+) -> Address:
     changes = data.model_dump(exclude_unset=True)
-    check_references(session, changes, REFERENCES)
+    check_references(session, changes, REFERENCES, owner_id)
     for name, value in changes.items():
         setattr(address, name, value)
     session.commit()
@@ -39,5 +56,4 @@ def update_address(session: Session, address: Address, data: AddressUpdate) -> A
 
 
 def delete_address(session: Session, address: Address) -> None:
-    session.delete(address)
-    session.commit()
+    delete_record(session, Address, address.id)

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
 
-from crud.common import check_references, paginate
+from crud.common import check_references, delete_record, paginate
 from models.order import Order
 from models.order_item import OrderItem
 from models.product import Product
@@ -19,9 +19,12 @@ def list_order_items(
     return paginate(session, OrderItem, params)
 
 
-def create_order_item(session: Session, data: OrderItemCreate) -> OrderItem:
+def create_order_item(
+    session: Session, data: OrderItemCreate, owner_id: int | None = None
+) -> OrderItem:
+    """A new order item; with `owner_id`, what it refers to must be that user's."""
     values = data.model_dump()
-    check_references(session, values, REFERENCES)
+    check_references(session, values, REFERENCES, owner_id)
     order_item = OrderItem(**values)
     session.add(order_item)
     session.commit()
@@ -29,10 +32,13 @@ def create_order_item(session: Session, data: OrderItemCreate) -> OrderItem:
 
 
 def update_order_item(
-    session: Session, order_item: OrderItem, data: OrderItemUpdate
+    session: Session,
+    order_item: OrderItem,
+    data: OrderItemUpdate,
+    owner_id: int | None = None,
 ) -> OrderItem:
     changes = data.model_dump(exclude_unset=True)
-    check_references(session, changes, REFERENCES)
+    check_references(session, changes, REFERENCES, owner_id)
     for name, value in changes.items():
         setattr(order_item, name, value)
     session.commit()
@@ -40,5 +46,4 @@ def update_order_item(
 
 
 def delete_order_item(session: Session, order_item: OrderItem) -> None:
-    session.delete(order_item)
-    session.commit()
+    delete_record(session, OrderItem, order_item.id)

@@ -1,8 +1,12 @@
 from sqlalchemy.orm import Session
 
-from crud.common import paginate
+from crud.common import delete_record, paginate
+from models.order_item import OrderItem
 from models.product import Product
 from schemas.product import ProductCreate, ProductListParams, ProductUpdate
+
+# The foreign keys that refuse this record's deletion while they point at it.
+REFERRED_BY = (OrderItem.product_id,)
 
 
 def get_product(session: Session, product_id: int) -> Product | None:
@@ -23,7 +27,11 @@ def create_product(session: Session, data: ProductCreate) -> Product:
     return product
 
 
-def update_product(session: Session, product: Product, data: ProductUpdate) -> Product:
+def update_product(
+    session: Session,
+    product: Product,
+    data: ProductUpdate,
+) -> Product:
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
         setattr(product, name, value)
@@ -32,5 +40,4 @@ def update_product(session: Session, product: Product, data: ProductUpdate) -> P
 
 
 def delete_product(session: Session, product: Product) -> None:
-    session.delete(product)
-    session.commit()
+    delete_record(session, Product, product.id, REFERRED_BY)

@@ -4,7 +4,8 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
 
 import crud.customer
-from auth.deps import CurrentUser, RequireAdmin, ensure_can_set_role, ensure_owner
+from auth.deps import CurrentUser, RequireAdmin, ensure_can_set_role
+from auth.ownership import owner_scope
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.customer import Customer
@@ -18,18 +19,13 @@ from schemas.customer import (
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 
-def get_customer_or_404(session: Session, customer_id: int) -> Customer:
-    customer = crud.customer.get_customer(session, customer_id)
+def get_customer_or_404(
+    session: Session, customer_id: int, owner_id: int | None = None
+) -> Customer:
+    # A record the caller does not own answers exactly as an unknown id.
+    customer = crud.customer.get_customer(session, customer_id, owner_id)
     if customer is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Customer not found")
-    return customer
-
-
-def get_owned_customer(
-    session: Session, customer_id: int, caller: Customer
-) -> Customer:
-    customer = get_customer_or_404(session, customer_id)
-    ensure_owner(caller, customer.id)
     return customer
 
 
@@ -51,25 +47,26 @@ def list_customers(
     response: Response,
     current_user: CurrentUser,
 ) -> list[Customer]:
-    owner_id = None if current_user.is_admin else current_user.id
-    customers, total = crud.customer.list_customers(session, params, owner_id=owner_id)
+    customers, total = crud.customer.list_customers(
+        session, params, owner_scope(current_user)
+    )
     response.headers["X-Total-Count"] = str(total)
     return customers
 
 
 @router.get(
-    "/{customer_id}",
+    "/{customer_id:int}",
     response_model=CustomerRead,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 404),
 )
 def read_customer(
     customer_id: RecordId, session: SessionDep, current_user: CurrentUser
 ) -> Customer:
-    return get_owned_customer(session, customer_id, current_user)
+    return get_customer_or_404(session, customer_id, owner_scope(current_user))
 
 
 @router.patch(
-    "/{customer_id}",
+    "/{customer_id:int}",
     response_model=CustomerRead,
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -79,14 +76,16 @@ def update_customer(
     session: SessionDep,
     current_user: CurrentUser,
 ) -> Customer:
-    customer = get_owned_customer(session, customer_id, current_user)
+    customer = get_customer_or_404(session, customer_id, owner_scope(current_user))
     if "role" in data.model_fields_set:
         ensure_can_set_role(current_user, data.role)
-    return crud.customer.update_customer(session, customer, data)
+    return crud.customer.update_customer(
+        session, customer, data, owner_scope(current_user)
+    )
 
 
 @router.delete(
-    "/{customer_id}",
+    "/{customer_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 409),
     dependencies=[RequireAdmin],

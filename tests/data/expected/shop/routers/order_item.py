@@ -4,7 +4,8 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
 
 import crud.order_item
-from auth.deps import RequireAdmin, RequireUser
+from auth.deps import CurrentUser, RequireAdmin, RequireUser
+from auth.ownership import owner_scope
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.order_item import OrderItem
@@ -30,10 +31,11 @@ def get_order_item_or_404(session: Session, order_item_id: int) -> OrderItem:
     response_model=OrderItemRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401),
-    dependencies=[RequireUser],
 )
-def create_order_item(data: OrderItemCreate, session: SessionDep) -> OrderItem:
-    return crud.order_item.create_order_item(session, data)
+def create_order_item(
+    data: OrderItemCreate, session: SessionDep, current_user: CurrentUser
+) -> OrderItem:
+    return crud.order_item.create_order_item(session, data, owner_scope(current_user))
 
 
 @router.get(
@@ -53,7 +55,7 @@ def list_order_items(
 
 
 @router.get(
-    "/{order_item_id}",
+    "/{order_item_id:int}",
     response_model=OrderItemRead,
     responses=error_responses(401, 404),
     dependencies=[RequireUser],
@@ -63,22 +65,20 @@ def read_order_item(order_item_id: RecordId, session: SessionDep) -> OrderItem:
 
 
 @router.patch(
-    "/{order_item_id}",
+    "/{order_item_id:int}",
     response_model=OrderItemRead,
     responses=error_responses(400, 401, 403, 404),
     dependencies=[RequireAdmin],
 )
 def update_order_item(
-    order_item_id: RecordId,
-    data: OrderItemUpdate,
-    session: SessionDep,
+    order_item_id: RecordId, data: OrderItemUpdate, session: SessionDep
 ) -> OrderItem:
     order_item = get_order_item_or_404(session, order_item_id)
     return crud.order_item.update_order_item(session, order_item, data)
 
 
 @router.delete(
-    "/{order_item_id}",
+    "/{order_item_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404),
     dependencies=[RequireAdmin],

@@ -42,21 +42,21 @@ def list_products(
     return products
 
 
-@router.get("/{product_id}", response_model=ProductRead, responses=error_responses(404))
+@router.get(
+    "/{product_id:int}", response_model=ProductRead, responses=error_responses(404)
+)
 def read_product(product_id: RecordId, session: SessionDep) -> Product:
     return get_product_or_404(session, product_id)
 
 
 @router.patch(
-    "/{product_id}",
+    "/{product_id:int}",
     response_model=ProductRead,
     responses=error_responses(400, 401, 403, 404, 409),
     dependencies=[RequireAdmin],
 )
 def update_product(
-    product_id: RecordId,
-    data: ProductUpdate,
-    session: SessionDep,
+    product_id: RecordId, data: ProductUpdate, session: SessionDep
 ) -> Product:
     product = get_product_or_404(session, product_id)
     return crud.product.update_product(session, product, data)

@@ -35,8 +35,10 @@ def text_value(name: str, n: int, shortest: int, longest: int) -> str:
     return value.ljust(shortest, "x")
 
 
-def customer_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /customers."""
+def customer_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /customers; `owner` owns what it refers to."""
     n = next(_numbers["Customer"])
     payload: dict[str, Any] = {
         "login": text_value("login", n, 3, 40),
@@ -49,8 +51,11 @@ def customer_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
     return {**payload, **overrides}
 
 
-def make_customer(session: Session, /, **overrides: Any) -> Customer:
-    data = CustomerCreate(**customer_payload(session, **overrides))
+def make_customer(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> Customer:
+    """A customer in the database; `owner` owns it and what it refers to."""
+    data = CustomerCreate(**customer_payload(session, owner, **overrides))
     values = {
         **data.model_dump(),
         "secret_hash": PASSWORD_HASH,
@@ -62,8 +67,10 @@ def make_customer(session: Session, /, **overrides: Any) -> Customer:
     return customer
 
 
-def product_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /products."""
+def product_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /products; `owner` owns what it refers to."""
     n = next(_numbers["Product"])
     payload: dict[str, Any] = {
         "sku": text_value("sku", n, 1, 32),
@@ -75,36 +82,46 @@ def product_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
     return {**payload, **overrides}
 
 
-def make_product(session: Session, /, **overrides: Any) -> Product:
-    data = ProductCreate(**product_payload(session, **overrides))
+def make_product(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> Product:
+    """A product in the database; `owner` owns it and what it refers to."""
+    data = ProductCreate(**product_payload(session, owner, **overrides))
     product = Product(**data.model_dump())
     session.add(product)
     session.commit()
     return product
 
 
-def address_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /addresses."""
+def address_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /addresses; `owner` owns what it refers to."""
     n = next(_numbers["Address"])
     payload: dict[str, Any] = {
         "line1": text_value("line1", n, 1, 255),
         "city": text_value("city", n, 1, 255),
     }
     if "customer_id" not in overrides:
-        payload["customer_id"] = make_customer(session).id
+        payload["customer_id"] = make_customer(session).id if owner is None else owner
     return {**payload, **overrides}
 
 
-def make_address(session: Session, /, **overrides: Any) -> Address:
-    data = AddressCreate(**address_payload(session, **overrides))
+def make_address(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> Address:
+    """A address in the database; `owner` owns it and what it refers to."""
+    data = AddressCreate(**address_payload(session, owner, **overrides))
     address = Address(**data.model_dump())
     session.add(address)
     session.commit()
     return address
 
 
-def order_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /orders."""
+def order_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /orders; `owner` owns what it refers to."""
     n = next(_numbers["Order"])
     payload: dict[str, Any] = {
         "status": text_value("status", n, 1, 20),
@@ -112,34 +129,42 @@ def order_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
         "shipped_at": (FIRST_MINUTE + dt.timedelta(minutes=n)).isoformat(),
     }
     if "customer_id" not in overrides:
-        payload["customer_id"] = make_customer(session).id
+        payload["customer_id"] = make_customer(session).id if owner is None else owner
     return {**payload, **overrides}
 
 
-def make_order(session: Session, /, **overrides: Any) -> Order:
-    data = OrderCreate(**order_payload(session, **overrides))
+def make_order(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> Order:
+    """A order in the database; `owner` owns it and what it refers to."""
+    data = OrderCreate(**order_payload(session, owner, **overrides))
     order = Order(**data.model_dump())
     session.add(order)
     session.commit()
     return order
 
 
-def order_item_payload(session: Session, /, **overrides: Any) -> dict[str, Any]:
-    """A valid JSON body for POST /order-items."""
+def order_item_payload(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> dict[str, Any]:
+    """A valid JSON body for POST /order-items; `owner` owns what it refers to."""
     n = next(_numbers["OrderItem"])
     payload: dict[str, Any] = {
         "quantity": 1 + n % 1000,
         "unit_price": 1000.0 * (n % 997) / 997,
     }
     if "order_id" not in overrides:
-        payload["order_id"] = make_order(session).id
+        payload["order_id"] = make_order(session, owner).id
     if "product_id" not in overrides:
         payload["product_id"] = make_product(session).id
     return {**payload, **overrides}
 
 
-def make_order_item(session: Session, /, **overrides: Any) -> OrderItem:
-    data = OrderItemCreate(**order_item_payload(session, **overrides))
+def make_order_item(
+    session: Session, owner: int | None = None, /, **overrides: Any
+) -> OrderItem:
+    """A order item in the database; `owner` owns it and what it refers to."""
+    data = OrderItemCreate(**order_item_payload(session, owner, **overrides))
     order_item = OrderItem(**data.model_dump())
     session.add(order_item)
     session.commit()

@@ -24,7 +24,7 @@ class Resource:
     name: str
     url: str
     levels: dict[str, str]  # the generated endpoints and their permission levels
-    owner_field: str | None
+    owner_field: str | None  # "id" on the user model; a parent's FK when owned_through
     make: Callable[..., Any]
     payload: Callable[..., dict[str, Any]]
     required: tuple[str, ...] = ()
@@ -38,6 +38,10 @@ class Resource:
     filter_field: str | None = None
     # children whose foreign key refuses the deletion of a record they refer to
     restricting: tuple[tuple[Callable[..., Any], str], ...] = ()
+    self_references: tuple[str, ...] = ()  # foreign keys to the same model
+    owned_through: bool = False  # owned by the owner of the parent `owner_field` names
+    # foreign keys to owned models: a non-admin may name only their own records
+    owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
     capacity: int = 3  # rows a test may make (unique fields with few values limit it)
 
 
@@ -104,6 +108,7 @@ RESOURCES = {
         owner_field="customer_id",
         make=make_order,
         payload=order_payload,
+        owned_references=(("shipping_address_id", make_address),),
         not_null=("status", "customer_id"),
         references=("customer_id", "referrer_id", "shipping_address_id"),
         datetimes=("shipped_at", "created_at", "updated_at"),
@@ -125,9 +130,11 @@ RESOURCES = {
             "update": "admin",
             "delete": "admin",
         },
-        owner_field=None,
+        owner_field="order_id",
         make=make_order_item,
         payload=order_item_payload,
+        owned_through=True,
+        owned_references=(("order_id", make_order),),
         required=("quantity", "unit_price", "order_id", "product_id"),
         not_null=("quantity", "unit_price", "order_id", "product_id"),
         references=("order_id", "product_id"),
