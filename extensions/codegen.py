@@ -163,8 +163,9 @@ class FieldView:
         return _pydantic_line(f.name, annotation, default, constraints, imports)
 
     def update_line(self, imports: Imports) -> str:
-        # Absent means "leave it"; null is accepted only where the column allows it.
-        annotation = self.input_annotation(imports)
+        # Absent means "leave it" (None); null is refused where the column refuses it (the
+        # Update class lists those fields in `_not_null`).
+        annotation = self.input_annotation(imports, nullable=True)
         return _pydantic_line(
             f"{self.field.name}", annotation, "None", self._constraints(imports), imports
         )
@@ -584,14 +585,11 @@ class ModelView:
         update = [f.update_line(imports) for f in self.writable]
         read = [f.read_line(imports) for f in self.readable]
         filters = [f.filter_line(imports) for f in self.filterable]
-        register, me_update = list(create), list(update)
         if self.is_user_model:
             imports.add(f"models.{self.module}", "Role")
-            create.append("role: Role | None = None")
-            update.append("role: Role = None")
             read.append("role: Role")
             filters.append("role: Role | None = None")
-        imports.add("schemas.common", "ListParams")
+        imports.add("schemas.common", "Changes", "ListParams")
         imports.add("typing", "ClassVar")
         return {
             "imports": imports.render(),
@@ -599,8 +597,6 @@ class ModelView:
             "update": update,
             "read": read,
             "filters": filters,
-            "register": register,
-            "me_update": me_update,
         }
 
     @property
@@ -624,12 +620,9 @@ class ModelView:
         return self._schema_code["filters"]
 
     @property
-    def register_fields(self) -> list[str]:
-        return self._schema_code["register"]
-
-    @property
-    def me_update_fields(self) -> list[str]:
-        return self._schema_code["me_update"]
+    def not_null_updates(self) -> str:
+        """The `_not_null` tuple of the Update class: fields a PATCH may not set to null."""
+        return py(tuple(f.name for f in self.writable if not f.field.nullable))
 
     # crud/<model>.py ----------------------------------------------------------------
 
@@ -1071,14 +1064,6 @@ class ProjectView:
             for action, endpoint in model.endpoints.items()
         ]
 
-    @property
-    def auth_deps(self) -> set[str]:
-        """The names some router takes from auth/deps.py: deps.py defines just these."""
-        names = {"CurrentUser"}  # the auth routes' own
-        for model in self.routed_models:
-            names |= model.auth_deps
-        return names
-
     # what the field types put in shared modules -----------------------------------------
 
     @property
@@ -1118,9 +1103,10 @@ class ProjectView:
 
     @property
     def common_imports(self) -> str:
-        """schemas/common.py's imports: ListParams' and the type definitions'."""
-        imports = Imports().add("typing", "ClassVar").add("database", "INT64_MAX")
-        imports.add("pydantic", "BaseModel", "Field", "field_validator")
+        """schemas/common.py's imports: Changes' and ListParams', and the type definitions'."""
+        imports = Imports().add("typing", "Any", "ClassVar").add("database", "INT64_MAX")
+        imports.add("pydantic", "BaseModel", "ConfigDict", "Field", "ValidationInfo")
+        imports.add("pydantic", "field_validator")
         for info in TYPES.values():
             if info.definition:
                 imports.need(info.definition)

@@ -6,6 +6,7 @@ and commit the golden diff with the change.
 
 from __future__ import annotations
 
+import ast
 import difflib
 from pathlib import Path
 
@@ -47,3 +48,23 @@ def test_the_golden_files_are_kept_out_of_the_linters() -> None:
     """Generated projects under tests/data/ follow their own pyproject, not the repository's."""
     pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     assert "tests/data" in pyproject
+
+
+def test_auth_deps_offers_every_level_whatever_the_schema() -> None:
+    """auth/deps.py defines the same names for the brief (no owner level) as for the shop:
+    an update never deletes a dependency the owner's own code may import."""
+
+    def names(example: str) -> set[str]:
+        tree = ast.parse(expected_files(example)["auth/deps.py"])
+        defined = {
+            n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                defined |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        return defined
+
+    assert names("brief") == names("shop")
+    assert {"OptionalUser", "CurrentUser", "AdminUser", "RequireUser", "RequireAdmin"} <= names(
+        "brief"
+    )

@@ -156,8 +156,8 @@ SessionLocal = sessionmaker(engine, expire_on_commit=False)
 if engine.dialect.name == "sqlite":
     # How a request's transaction starts on SQLite (see _begin): reads run statement by
     # statement, writes hold the write lock from BEGIN.
-    READ_BIND = engine.execution_options(sqlite_begin="read")
-    WRITE_BIND = engine.execution_options(sqlite_begin="write")
+    READ_BIND: Engine = engine.execution_options(sqlite_begin="read")
+    WRITE_BIND: Engine = engine.execution_options(sqlite_begin="write")
 else:
     READ_BIND = WRITE_BIND = engine
 

@@ -13,7 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from auth.security import read_access_token
 from database import SessionDep
-from models.user import User
+from models.user import Role, User
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
 
@@ -62,3 +62,8 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
 RequireAdmin = Depends(get_admin_user)
+
+
+def ensure_can_set_role(user: User | None, role: Role | None) -> None:
+    if role is not None and (user is None or not user.is_admin):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only an admin can set a role")

@@ -1,9 +1,17 @@
 """Value types and list parameters shared by every model's schemas."""
 
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, Field, PlainSerializer, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 
 from database import INT64_MAX, INT64_MIN
 
@@ -23,6 +31,32 @@ UTCDateTime = Annotated[
     AfterValidator(_as_utc),
     PlainSerializer(datetime.isoformat, when_used="json"),
 ]
+
+
+def _without_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The JSON Schema of a Changes class: null only where null is accepted."""
+    for name in getattr(model, "_not_null", ()):
+        field = schema["properties"][name]
+        kinds = [kind for kind in field.pop("anyOf") if kind != {"type": "null"}]
+        field.update(kinds[0])
+
+
+class Changes(BaseModel):
+    """A PATCH body: the fields sent change, the others are kept.
+
+    A field left out reads as None. Fields named in `_not_null` may be left out but not
+    set to null (422); the OpenAPI document shows them without null.
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_without_null)
+    _not_null: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name in cls._not_null:
+            raise ValueError("cannot be null; leave the field out to keep its value")
+        return value
 
 
 class ListParams(BaseModel):

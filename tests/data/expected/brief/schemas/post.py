@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Int64, ListParams, Str
+from schemas.common import Changes, Int64, ListParams, Str
 
 
 class PostCreate(BaseModel):
@@ -13,14 +13,14 @@ class PostCreate(BaseModel):
     user_id: Int64 | None = None
 
 
-class PostUpdate(BaseModel):
+class PostUpdate(Changes):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = ("title", "content", "user_id")
 
-    title: Str = Field(None, max_length=255)
-    content: Str = Field(None, max_length=255)
-    user_id: Int64 = None
+    title: Str | None = Field(None, max_length=255)
+    content: Str | None = Field(None, max_length=255)
+    user_id: Int64 | None = None
 
 
 class PostRead(BaseModel):

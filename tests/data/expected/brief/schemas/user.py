@@ -3,25 +3,37 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.user import Role
-from schemas.common import ListParams, Str
+from schemas.common import Changes, ListParams, Str
 
 
-class UserCreate(BaseModel):
+class UserRegister(BaseModel):
+    """A new account: its role is always `user`."""
+
     model_config = ConfigDict(extra="forbid")
 
     email: Str = Field(max_length=255)
     password: Str
+
+
+class UserCreate(UserRegister):
     role: Role | None = None
 
 
-class UserUpdate(BaseModel):
+class UserMeUpdate(Changes):
+    """Send only the fields to change; one's own role is not among them."""
+
+    _not_null: ClassVar[tuple[str, ...]] = ("email", "password")
+
+    email: Str | None = Field(None, max_length=255)
+    password: Str | None = None
+
+
+class UserUpdate(UserMeUpdate):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = (*UserMeUpdate._not_null, "role")
 
-    email: Str = Field(None, max_length=255)
-    password: Str = None
-    role: Role = None
+    role: Role | None = None
 
 
 class UserRead(BaseModel):
@@ -37,19 +49,3 @@ class UserListParams(ListParams):
 
     email: Str | None = None
     role: Role | None = None
-
-
-class UserRegister(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Str = Field(max_length=255)
-    password: Str
-
-
-class UserMeUpdate(BaseModel):
-    """Change one's own record; the role is not among the fields."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    email: Str = Field(None, max_length=255)
-    password: Str = None

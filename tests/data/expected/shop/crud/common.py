@@ -1,6 +1,6 @@
 """Helpers every model's data access shares."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, delete, func, select
@@ -49,14 +49,14 @@ def order_by(model: type[Base], sort: str | None) -> list[ColumnElement[Any]]:
         if name:
             column = getattr(model, name.removeprefix("-"))
             columns.append(column.desc() if name.startswith("-") else column.asc())
-    columns.append(model.id.asc())
+    columns.append(model.__table__.c.id.asc())
     return columns
 
 
 def check_references(
     session: Session,
     values: dict[str, Any],
-    references: dict[str, type[Base]],
+    references: Mapping[str, type[Base]],
     owner_id: int | None = None,
 ) -> None:
     """Refuse a write whose foreign keys name records that do not exist.

@@ -3,7 +3,7 @@
 import logging
 from datetime import UTC, datetime
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
@@ -28,7 +28,9 @@ logger = logging.getLogger("alembic.env")
 MIGRATION_LOCK_ID = 7_041_990
 
 
-def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(
+    type_: str, obj: Any, autogen_context: AutogenContext
+) -> str | Literal[False]:
     # Revisions stay plain SQLAlchemy: UTCDateTime is a timezone-aware DateTime column.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Int64, ListParams, Str
+from schemas.common import Changes, Int64, ListParams, Str
 
 
 class AddressCreate(BaseModel):
@@ -13,14 +13,14 @@ class AddressCreate(BaseModel):
     customer_id: Int64 | None = None
 
 
-class AddressUpdate(BaseModel):
+class AddressUpdate(Changes):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = ("line1", "city", "customer_id")
 
-    line1: Str = Field(None, max_length=255)
-    city: Str = Field(None, max_length=255)
-    customer_id: Int64 = None
+    line1: Str | None = Field(None, max_length=255)
+    city: Str | None = Field(None, max_length=255)
+    customer_id: Int64 | None = None
 
 
 class AddressRead(BaseModel):

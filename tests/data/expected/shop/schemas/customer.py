@@ -5,10 +5,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from database import INT64_MAX
 from models.customer import Role
-from schemas.common import Int64, ListParams, Str
+from schemas.common import Changes, Int64, ListParams, Str
 
 
-class CustomerCreate(BaseModel):
+class CustomerRegister(BaseModel):
+    """A new account: its role is always `user`."""
+
     model_config = ConfigDict(extra="forbid")
 
     login: Str = Field(min_length=3, max_length=40)
@@ -17,21 +19,36 @@ class CustomerCreate(BaseModel):
     birthday: dt.date | None = None
     loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
     api_token: Str | None = Field(None, max_length=255)
+
+
+class CustomerCreate(CustomerRegister):
     role: Role | None = None
 
 
-class CustomerUpdate(BaseModel):
+class CustomerMeUpdate(Changes):
+    """Send only the fields to change; one's own role is not among them."""
+
+    _not_null: ClassVar[tuple[str, ...]] = (
+        "login",
+        "secret_hash",
+        "full_name",
+        "loyalty_points",
+    )
+
+    login: Str | None = Field(None, min_length=3, max_length=40)
+    secret_hash: Str | None = None
+    full_name: Str | None = Field(None, max_length=255)
+    birthday: dt.date | None = None
+    loyalty_points: int | None = Field(None, ge=0, le=INT64_MAX)
+    api_token: Str | None = Field(None, max_length=255)
+
+
+class CustomerUpdate(CustomerMeUpdate):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = (*CustomerMeUpdate._not_null, "role")
 
-    login: Str = Field(None, min_length=3, max_length=40)
-    secret_hash: Str = None
-    full_name: Str = Field(None, max_length=255)
-    birthday: dt.date | None = None
-    loyalty_points: int = Field(None, ge=0, le=INT64_MAX)
-    api_token: Str | None = Field(None, max_length=255)
-    role: Role = None
+    role: Role | None = None
 
 
 class CustomerRead(BaseModel):
@@ -53,27 +70,3 @@ class CustomerListParams(ListParams):
     birthday: dt.date | None = None
     loyalty_points: Int64 | None = None
     role: Role | None = None
-
-
-class CustomerRegister(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    login: Str = Field(min_length=3, max_length=40)
-    secret_hash: Str
-    full_name: Str = Field(max_length=255)
-    birthday: dt.date | None = None
-    loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
-    api_token: Str | None = Field(None, max_length=255)
-
-
-class CustomerMeUpdate(BaseModel):
-    """Change one's own record; the role is not among the fields."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    login: Str = Field(None, min_length=3, max_length=40)
-    secret_hash: Str = None
-    full_name: Str = Field(None, max_length=255)
-    birthday: dt.date | None = None
-    loyalty_points: int = Field(None, ge=0, le=INT64_MAX)
-    api_token: Str | None = Field(None, max_length=255)

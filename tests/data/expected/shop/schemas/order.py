@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Int64, ListParams, Str, UTCDateTime
+from schemas.common import Changes, Int64, ListParams, Str, UTCDateTime
 
 
 class OrderCreate(BaseModel):
@@ -16,15 +16,15 @@ class OrderCreate(BaseModel):
     shipping_address_id: Int64 | None = None
 
 
-class OrderUpdate(BaseModel):
+class OrderUpdate(Changes):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = ("status", "customer_id")
 
-    status: Str = Field(None, max_length=20)
+    status: Str | None = Field(None, max_length=20)
     note: Str | None = None
     shipped_at: UTCDateTime | None = None
-    customer_id: Int64 = None
+    customer_id: Int64 | None = None
     referrer_id: Int64 | None = None
     shipping_address_id: Int64 | None = None
 

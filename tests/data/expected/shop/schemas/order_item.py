@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
-from schemas.common import Int64, ListParams
+from schemas.common import Changes, Int64, ListParams
 
 
 class OrderItemCreate(BaseModel):
@@ -14,15 +14,20 @@ class OrderItemCreate(BaseModel):
     product_id: Int64
 
 
-class OrderItemUpdate(BaseModel):
+class OrderItemUpdate(Changes):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = (
+        "quantity",
+        "unit_price",
+        "order_id",
+        "product_id",
+    )
 
-    quantity: int = Field(None, ge=1, le=1000)
-    unit_price: FiniteFloat = Field(None, ge=0.0)
-    order_id: Int64 = None
-    product_id: Int64 = None
+    quantity: int | None = Field(None, ge=1, le=1000)
+    unit_price: FiniteFloat | None = Field(None, ge=0.0)
+    order_id: Int64 | None = None
+    product_id: Int64 | None = None
 
 
 class OrderItemRead(BaseModel):

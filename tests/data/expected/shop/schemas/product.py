@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
-from schemas.common import ListParams, Str
+from schemas.common import Changes, ListParams, Str
 
 
 class ProductCreate(BaseModel):
@@ -16,16 +16,22 @@ class ProductCreate(BaseModel):
     released_on: dt.date = dt.date(2024, 1, 1)
 
 
-class ProductUpdate(BaseModel):
+class ProductUpdate(Changes):
     """Send only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    _not_null: ClassVar[tuple[str, ...]] = (
+        "sku",
+        "name",
+        "price",
+        "in_stock",
+        "released_on",
+    )
 
-    sku: Str = Field(None, max_length=32)
-    name: Str = Field(None, max_length=255)
-    price: FiniteFloat = Field(None, ge=0.0)
-    in_stock: bool = None
-    released_on: dt.date = None
+    sku: Str | None = Field(None, max_length=32)
+    name: Str | None = Field(None, max_length=255)
+    price: FiniteFloat | None = Field(None, ge=0.0)
+    in_stock: bool | None = None
+    released_on: dt.date | None = None
 
 
 class ProductRead(BaseModel):

@@ -97,7 +97,7 @@ def test_a_record_not_yours_looks_like_no_record(
     action: str,
 ) -> None:
     method = {"detail": "GET", "update": "PATCH", "delete": "DELETE"}[action]
-    body = {} if action == "update" else None
+    body: dict[str, str] | None = {} if action == "update" else None
     theirs = resource.make(session, other_user.id)
     responses = [
         client.request(
