@@ -1,6 +1,5 @@
 """The database engine, sessions, and the declarative base every model extends."""
 
-import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -27,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from config import BASE_DIR, settings
+from sqlite_writes import serialize_sqlite_writes
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -99,40 +99,14 @@ def _create_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, connection_record: Any) -> None:
         # Foreign keys are off by default and per connection; WAL lets readers and a
-        # writer work at once. Transactions are begun below, not by the sqlite3 module.
+        # writer work at once. Transactions are begun by sqlite_writes.py, not by the
+        # sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
-
-    # How a transaction starts, by the `sqlite_begin` execution option (see READ_BIND):
-    # "write" takes SQLite's write lock up front, since a read-then-write upgrade can fail
-    # at once with "database is locked", whatever the busy timeout; "read" runs each
-    # statement on its own, as the sqlite3 module does for reads; anything else, BEGIN.
-    # Writers of this process queue on a Python lock first: threads wake the moment it is
-    # free, where SQLite's busy handler would sleep in steps of up to 100 ms.
-    write_lock = threading.Lock()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin")
-        if mode == "read":
-            return
-        if mode == "write":
-            if write_lock.acquire(timeout=5):
-                connection.info["write_lock"] = write_lock
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _end(connection: Connection) -> None:
-        lock = connection.info.pop("write_lock", None)
-        if lock is not None:
-            lock.release()
 
     return engine
 
@@ -153,13 +127,13 @@ def set_sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
 
 
 SessionLocal = sessionmaker(engine, expire_on_commit=False)
-if engine.dialect.name == "sqlite":
-    # How a request's transaction starts on SQLite (see _begin): reads run statement by
-    # statement, writes hold the write lock from BEGIN.
-    READ_BIND: Engine = engine.execution_options(sqlite_begin="read")
-    WRITE_BIND: Engine = engine.execution_options(sqlite_begin="write")
-else:
-    READ_BIND = WRITE_BIND = engine
+# What a request's session is bound to: on SQLite, writing requests take the write lock
+# from BEGIN (see sqlite_writes.py); elsewhere, the engine.
+READ_BIND, WRITE_BIND = (
+    serialize_sqlite_writes(engine)
+    if engine.dialect.name == "sqlite"
+    else (engine, engine)
+)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

@@ -46,11 +46,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             "Cannot start: the database at DATABASE_URL is unreachable: %s", reason
         )
         os._exit(3)
-    # What is loaded by now lives as long as the process: keep the garbage collector from
-    # walking it again in every full pass, which stalled requests for tens of milliseconds.
-    gc.freeze()
+    freeze_startup_objects()
     yield
     gc.unfreeze()
+
+
+def freeze_startup_objects() -> None:
+    """What startup loaded lives as long as the process: the garbage collector's full passes
+    walked it again and again, stalling requests for tens of milliseconds."""
+    gc.freeze()
 
 
 def operation_id(route: APIRoute) -> str:
