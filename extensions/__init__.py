@@ -1,7 +1,8 @@
 """The Jinja side of the template: what Copier loads to render `template/`.
 
-`backend.py` holds the extensions named in copier.yml; `codegen.py` turns the
-normalised project from `schema/` into the names, types and lines templates print.
+`backend.py` holds the extensions named in copier.yml; `views/` turns the normalised
+project from `schema/` into typed objects of what each generated file contains, which
+the templates print.
 
 Modules here import the schema plugin as `.schema`: the `schema/` package of the same
 checkout. Copier loads this package under a name unique to the checkout (see

@@ -43,7 +43,8 @@ def _load_package() -> str:
 
 
 _PACKAGE = _load_package()
-codegen = importlib.import_module(f"{_PACKAGE}.extensions.codegen")
+views = importlib.import_module(f"{_PACKAGE}.extensions.views")
+imports = importlib.import_module(f"{_PACKAGE}.extensions.imports")
 formatting = importlib.import_module(f"{_PACKAGE}.extensions.formatting")
 schema = importlib.import_module(f"{_PACKAGE}.schema")
 
@@ -78,7 +79,7 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
             project = schema.normalize(data, project_name=schema.join_surrogates(project_name))
         except schema.SchemaError as error:
             raise SchemaRefused(str(error)) from None
-        _cache[key] = codegen.ProjectView(project)
+        _cache[key] = views.ProjectView(project)
     _last = (identity, _cache[key])
     return _cache[key]
 
@@ -159,8 +160,8 @@ class BackendTools(Extension):
         super().__init__(environment)
         environment.globals["check_schema"] = check_schema
         environment.globals["secret_key"] = lambda: secrets.token_urlsafe(48)
-        environment.globals["import_from"] = codegen.import_from
-        environment.filters["py"] = codegen.py
+        environment.globals["import_from"] = imports.import_from
+        environment.filters["py"] = schema.py
         environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(
             schema.join_surrogates(data)
         ).rstrip()

@@ -74,3 +74,8 @@ class Imports:
             sections[self._section(module)].append(f"from {module} import {', '.join(names)}")
         blocks = [plain + froms for plain, froms in zip(plain_by_section, sections, strict=True)]
         return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def import_from(module: str, *names: str) -> str:
+    """One `from module import a, B` line, its names in isort's order (a template global)."""
+    return Imports().add(module, *names).render()

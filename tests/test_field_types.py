@@ -8,7 +8,7 @@ import re
 import pytest
 
 import schema
-from extensions.codegen import ProjectView
+from extensions.views import ProjectView
 from schema import TYPES, FieldType
 from schema.field_types import ALIASES
 from schema.project import CLASS_BODY_NAMES, ModelField
