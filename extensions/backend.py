@@ -46,6 +46,7 @@ _PACKAGE = _load_package()
 views = importlib.import_module(f"{_PACKAGE}.extensions.views")
 imports = importlib.import_module(f"{_PACKAGE}.extensions.imports")
 formatting = importlib.import_module(f"{_PACKAGE}.extensions.formatting")
+internals = importlib.import_module(f"{_PACKAGE}.extensions.copier_internals")
 schema = importlib.import_module(f"{_PACKAGE}.schema")
 
 
@@ -111,37 +112,6 @@ def check_schema(
     return "ok"
 
 
-def compile_strings_once(environment: Environment) -> None:
-    """Reuse what Jinja compiled from a template string.
-
-    Copier renders every part of every path through `from_string`, which Jinja does not
-    cache: a 200-model project compiled the same few path templates 1,800 times, a tenth of
-    the render. Code compiled from a string depends on nothing but the string (the
-    environment is set up once), so it is kept; `preprocess` still runs on every call, for
-    the extensions that reset their state there (Copier's `yield` tag does).
-    """
-    compile_ = environment.compile
-    compiled: dict[str, Any] = {}
-
-    def compile_once(
-        source: Any,
-        name: str | None = None,
-        filename: str | None = None,
-        raw: bool = False,
-        defer_init: bool = False,
-    ) -> Any:
-        if name is not None or raw or defer_init or not isinstance(source, str):
-            return compile_(source, name, filename, raw, defer_init)
-        code = compiled.get(source)
-        if code is None:
-            code = compiled[source] = compile_(source, name, filename, raw, defer_init)
-        else:
-            environment.preprocess(source, name, filename)  # as compiling it again would
-        return code
-
-    environment.compile = compile_once  # type: ignore[method-assign]
-
-
 class BackendContext(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         if "models" in context and "project" not in context:
@@ -165,7 +135,7 @@ class BackendTools(Extension):
         environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(
             schema.join_surrogates(data)
         ).rstrip()
-        compile_strings_once(environment)
+        internals.compile_strings_once(environment)
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # A Python file, possibly written only when a condition holds (`...py{% endif %}`).
