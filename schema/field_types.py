@@ -91,6 +91,9 @@ class TypeInfo:
     # migrations/env.py: (SQLAlchemy type class, the value existing rows get) for a new
     # required column of this type; the value is an expression of `now`, the migration's time.
     migration_zero: tuple[str, str] | None = None
+    # tests/test_migrations.py: a new required column of this type (its SQLAlchemy type in the
+    # app's terms) and what existing rows must then hold (`{value}` is a row's value).
+    migration_test: tuple[str, str] | None = None
     # schemas/common.py: how `input` is defined, when it is not a library's type.
     definition: Code | None = None
     # The JSON Schema of a value in the API (what the generated OpenAPI document says).
@@ -295,6 +298,7 @@ TYPES: dict[FieldType, TypeInfo] = {
                 (Import(SQLALCHEMY, "BigInteger"), Import(SQLALCHEMY, "Integer")),
             ),
         ),
+        migration_test=("sa.BigInteger()", "{value} == 0"),
         migration_zero=("sa.Integer", 'text("0")'),
         definition=Code(
             "Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]",
@@ -322,6 +326,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         capacity=lambda f: 1 if f.ge is not None and f.ge == f.le else None,
         options=BOUND_OPTIONS,
         annotation_map=("float", Code("Double()", (Import(SQLALCHEMY, "Double"),))),
+        migration_test=("sa.Double()", "{value} == 0"),
         migration_zero=("sa.Float", 'text("0")'),
         json_schema={"type": "number"},
     ),
@@ -331,6 +336,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         column_type=lambda f: Code(f"String({f.column_length})", (Import(SQLALCHEMY, "String"),)),
         sql_type=lambda f: f"sa.String(length={f.column_length})",
         default_max_length=DEFAULT_STRING_LENGTH,
+        migration_test=("sa.String(40)", '{value} == ""'),
         **_TEXTUAL,  # type: ignore[arg-type]
     ),
     FieldType.TEXT: TypeInfo(
@@ -338,6 +344,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         spellings=("text",),
         column_type=lambda f: Code("Text", (Import(SQLALCHEMY, "Text"),)),
         sql_type=lambda f: "sa.Text()",
+        migration_test=("sa.Text()", '{value} == ""'),
         **_TEXTUAL,  # type: ignore[arg-type]
     ),
     FieldType.BOOL: TypeInfo(
@@ -353,6 +360,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         sample=lambda f, n: Code(f"{n} % 2 == 0"),
         invalid=lambda f: '"maybe"',
         capacity=_few(2),
+        migration_test=("sa.Boolean()", "{value} is False"),
         migration_zero=("sa.Boolean", "sa.false()"),
         json_schema={"type": "boolean"},
     ),
@@ -372,6 +380,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         invalid=lambda f: '"not a date"',
         capacity=_few(None),
         annotation_map=("datetime", Code("UTCDateTime()")),  # database.py defines it
+        migration_test=("database.UTCDateTime()", "isinstance({value}, dt.datetime)"),
         migration_zero=("sa.DateTime", 'now.isoformat(sep=" ", timespec="seconds")'),
         definition=Code(
             "def _as_utc(value: datetime) -> datetime:\n"
@@ -409,6 +418,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         ),
         invalid=lambda f: '"not a date"',
         capacity=_few(None),
+        migration_test=("sa.Date()", "isinstance({value}, dt.date)"),
         migration_zero=("sa.Date", "now.date().isoformat()"),
         json_schema={"type": "string", "format": "date"},
     ),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..schema import SAMPLE_CONSTANTS, Code, Import, Level, OnDelete, py
+from ..schema import SAMPLE_CONSTANTS, TYPES, Code, Import, Level, OnDelete, py
 from .code import collection, render_imports
 
 if TYPE_CHECKING:
@@ -311,6 +311,21 @@ class TestSuite:
             needed.append(Import("crud.ownership", "OWNED_BY"))
         values = [value for m in project.models for _, value in m.tests.payload_items]
         return render_imports(needed, *(value.imports for value in values))
+
+    @property
+    def added_columns(self) -> list[tuple[str, str, str]]:
+        """tests/test_migrations.py: (name, SQLAlchemy type, check of an existing row's value)
+        of a new required column of each field type."""
+        return [
+            (
+                f"added_{info.type.value}",
+                column_type,
+                check.format(value=f'rows[0]["added_{info.type.value}"]'),
+            )
+            for info in TYPES.values()
+            if info.migration_test
+            for column_type, check in [info.migration_test]
+        ]
 
     @property
     def reuses_parents(self) -> bool:

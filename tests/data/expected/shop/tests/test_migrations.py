@@ -64,11 +64,15 @@ def test_a_revision_gives_new_required_columns_to_existing_rows(
     for table in database.Base.metadata.sorted_tables:
         table.to_metadata(metadata)
     table = metadata.tables[Customer.__tablename__]
-    table.append_column(sa.Column("added_flag", sa.Boolean(), nullable=False))
-    table.append_column(sa.Column("added_count", sa.BigInteger(), nullable=False))
-    table.append_column(sa.Column("added_label", sa.String(40), nullable=False))
-    table.append_column(sa.Column("added_at", database.UTCDateTime(), nullable=False))
-    table.append_column(sa.Column("added_on", sa.Date(), nullable=False))
+    table.append_column(sa.Column("added_int", sa.BigInteger(), nullable=False))
+    table.append_column(sa.Column("added_float", sa.Double(), nullable=False))
+    table.append_column(sa.Column("added_string", sa.String(40), nullable=False))
+    table.append_column(sa.Column("added_text", sa.Text(), nullable=False))
+    table.append_column(sa.Column("added_bool", sa.Boolean(), nullable=False))
+    table.append_column(
+        sa.Column("added_datetime", database.UTCDateTime(), nullable=False)
+    )
+    table.append_column(sa.Column("added_date", sa.Date(), nullable=False))
     monkeypatch.setattr(database.Base, "metadata", metadata)
     command.revision(
         config, "add columns", autogenerate=True, version_path=str(tmp_path)
@@ -89,8 +93,10 @@ def test_a_revision_gives_new_required_columns_to_existing_rows(
         assert "AUTOINCREMENT" in definition.scalar_one()
         assert sequence.scalar_one() == removed_id
     assert [row["id"] for row in rows] == [kept_id]
-    assert rows[0]["added_flag"] is False
-    assert rows[0]["added_count"] == 0
-    assert rows[0]["added_label"] == ""
-    assert isinstance(rows[0]["added_at"], dt.datetime)
-    assert isinstance(rows[0]["added_on"], dt.date)
+    assert rows[0]["added_int"] == 0
+    assert rows[0]["added_float"] == 0
+    assert rows[0]["added_string"] == ""
+    assert rows[0]["added_text"] == ""
+    assert rows[0]["added_bool"] is False
+    assert isinstance(rows[0]["added_datetime"], dt.datetime)
+    assert isinstance(rows[0]["added_date"], dt.date)
