@@ -1,7 +1,7 @@
 """The Jinja extensions copier.yml loads (through copier-template-extensions).
 
-- `BackendContext` puts `project`, the normalised and checked schema, into every
-  template's context.
+- `BackendContext` puts `project` into every template's context: the normalised and
+  checked schema as view objects (`views.ProjectView`) the templates print.
 - `BackendTools` gives templates `check_schema()` (a hidden Copier question calls it,
   so a bad schema is refused before any file is written), `secret_key()`, the `py`
   filter (a Python literal), and formats every generated `.py` file with black.
