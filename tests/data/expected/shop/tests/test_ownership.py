@@ -39,7 +39,7 @@ def test_the_owner_comes_from_the_token(
     field = resource.owner_field
     assert field is not None
     payload = resource.payload(session, user.id)
-    payload.pop(field)
+    payload.pop(field, None)
     response = client.post(resource.url, json=payload, headers=user.headers)
     assert response.status_code == 201, response.text
     assert response.json()[field] == user.id
