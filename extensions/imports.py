@@ -28,13 +28,11 @@ def natural_key(name: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def _member_key(name: str) -> tuple[int, list[int | str]]:
-    # isort's order_by_type: CONSTANTS, then Classes, then functions and variables.
-    if name.isupper() and len(name) > 1:
-        return (0, natural_key(name))
-    if name[:1].isupper():
-        return (1, natural_key(name))
-    return (2, natural_key(name))
+def _member_key(name: str) -> tuple[int, list[int | str], list[int | str]]:
+    # isort's order_by_type: CONSTANTS, then Classes, then functions and variables; within
+    # each, ruff compares names case-insensitively first (Username before UTCDateTime).
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, natural_key(name.lower()), natural_key(name))
 
 
 class Imports:

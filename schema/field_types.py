@@ -218,7 +218,9 @@ def _float_sample(f: ModelField, n: str) -> Code:
 def _text_sample(f: ModelField, n: str) -> Code:
     longest = f.value_max_length or 60
     shortest = max(f.min_length or 1, 1)
-    return Code(f"text_value({py(f.name)}, {n}, {shortest}, {longest})")
+    # A username is stored lower-cased: its samples already are.
+    prefix = f.name.lower() if f.is_username else f.name
+    return Code(f"text_value({py(prefix)}, {n}, {shortest}, {longest})")
 
 
 def _text_invalid(f: ModelField) -> str:
@@ -384,9 +386,14 @@ TYPES: dict[FieldType, TypeInfo] = {
         migration_zero=("sa.DateTime", 'now.isoformat(sep=" ", timespec="seconds")'),
         definition=Code(
             "def _as_utc(value: datetime) -> datetime:\n"
-            "    return value.replace(tzinfo=UTC) if value.tzinfo is None "
-            "else value.astimezone(UTC)"
-            "\n\n\n"
+            "    if value.tzinfo is None:\n"
+            "        return value.replace(tzinfo=UTC)\n"
+            "    try:\n"
+            "        return value.astimezone(UTC)\n"
+            "    except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last year Python"
+            " knows\n"
+            '        raise ValueError("is out of range once converted to UTC") from None\n'
+            "\n\n"
             "# Input without an offset is UTC; output always carries one: "
             "2024-05-01T12:00:00+00:00.\n"
             "UTCDateTime = Annotated[\n"

@@ -43,6 +43,10 @@ ROUTES = {
     "delete": ("DELETE", "/{id}"),
 }
 BUILTIN_USER_MODEL = "User"
+# The user model's own columns and the body of PATCH /auth/me take these names.
+USER_MODEL_RESERVED = {"role", "current_password"}
+# A password shorter than this is refused, unless the schema gives its own min_length.
+MIN_PASSWORD_LENGTH = 8
 
 # Field names the generated code uses for itself.
 RESERVED_FIELDS = {
@@ -776,8 +780,8 @@ class _Builder:
         model.is_user_model = True
         loc: Loc = ("models", model.name, "fields")
         names = {f.name for f in model.fields}
-        if "role" in names:
-            self.problems.add(loc + ("role",), "'role' is reserved on the user model")
+        for reserved in sorted(USER_MODEL_RESERVED & names):
+            self.problems.add(loc + (reserved,), f"{reserved!r} is reserved on the user model")
         username, password = self.auth.username_field, self.auth.password_field
         for option, value in (("username_field", username), ("password_field", password)):
             if not naming.IDENTIFIER.match(value) or naming.is_keyword(value):
@@ -811,6 +815,9 @@ class _Builder:
                 user_field.is_password = True
                 user_field.secret = True
                 user_field.unique = False
+                if user_field.min_length is None:
+                    longest = user_field.max_length or MIN_PASSWORD_LENGTH
+                    user_field.min_length = min(MIN_PASSWORD_LENGTH, longest)
 
     # -- relations ----------------------------------------------------------------
 

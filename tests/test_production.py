@@ -17,6 +17,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -610,6 +611,10 @@ STARTUP_FAILURES = {
         "ADMIN_PASSWORD",
     ),
     "MIGRATE_ON_STARTUP=perhaps": ({"MIGRATE_ON_STARTUP": "perhaps"}, "MIGRATE_ON_STARTUP"),
+    "production with CORS_ORIGINS=*": (
+        {"ENVIRONMENT": "production", "SECRET_KEY": STRONG_KEY, "CORS_ORIGINS": '["*"]'},
+        "CORS_ORIGINS",
+    ),
 }
 
 
@@ -631,6 +636,35 @@ def test_wrong_setting_stops_uvicorn_with_one_clear_line(project: Path, case: st
     lines = non_info_lines(output)
     assert len(lines) == 1, f"expected one clear line, got:\n{output}"
     assert name in lines[0], f"{name} is not named in: {lines[0]}"
+
+
+def test_a_user_holding_the_admin_username_stops_startup_in_one_line(project: Path) -> None:
+    """Registered before ADMIN_EMAIL was set: never promoted, whatever its case or spaces."""
+    database_url = f"sqlite:///{project / 'admin-taken.db'}"
+    migrate(project, database_url)
+    settings = {"DATABASE_URL": database_url, "MIGRATE_ON_STARTUP": "false"}
+    with Server(project, settings) as server:
+        body = {"email": "root@example.com", "password": "the squatter's password"}
+        registered = httpx.post(f"{server.url}/auth/register", json=body, timeout=10)
+        assert registered.status_code == 201, registered.text
+    result = run(
+        project,
+        str(BIN / "uvicorn"),
+        "main:app",
+        "--port",
+        str(free_port()),
+        timeout=60,
+        ADMIN_EMAIL=" Root@Example.com",
+        ADMIN_PASSWORD="a-long-admin-password",
+        **settings,
+    )
+    output = result.stdout + result.stderr
+    print(f"\nadmin username taken: exit {result.returncode}: {non_info_lines(output)}")
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    lines = non_info_lines(output)
+    assert len(lines) == 1 and "ADMIN_EMAIL" in lines[0], output
+    assert sql(database_url, "SELECT email, role FROM users") == [("root@example.com", "user")]
 
 
 def test_documented_start_with_unreachable_database_fails_in_one_line(project: Path) -> None:
@@ -676,6 +710,60 @@ def test_health_liveness_and_readiness_follow_migrations(project: Path) -> None:
 
         migrate(project, database_url)
         assert ready().status_code == 200
+
+
+# --------------------------------------------------------------------------- 4b. body limit
+
+
+def raw_request(port: int, head: str, chunks: Iterator[bytes]) -> tuple[str, int]:
+    """Send `head`, then `chunks` until the server answers; its status line and bytes sent."""
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(head.encode())
+        connection.setblocking(False)
+        for chunk in chunks:
+            try:
+                if connection.recv(1, socket.MSG_PEEK):
+                    break  # answered before the body was all sent
+            except BlockingIOError:
+                pass
+            try:
+                connection.sendall(chunk)
+            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(chunk)
+            time.sleep(0.002)  # a client's pace: the answer has time to come
+        connection.setblocking(True)
+        answer = connection.recv(4096).decode(errors="replace")
+    return answer.split("\r\n", 1)[0], sent
+
+
+def test_bodies_over_max_body_bytes_are_refused_before_they_are_read(project: Path) -> None:
+    database_url = f"sqlite:///{project / 'body-limit.db'}"
+    migrate(project, database_url)
+    settings = {"DATABASE_URL": database_url, "MAX_BODY_BYTES": "100000"}
+    piece = b"x" * 16384
+    with Server(project, settings) as server:
+        head = "POST /items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        declared, _ = raw_request(
+            server.port, head + "Content-Length: 150000000\r\n\r\n", iter([piece])
+        )
+        chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+        started = time.monotonic()
+        chunked, sent = raw_request(
+            server.port,
+            head + "Transfer-Encoding: chunked\r\n\r\n",
+            (chunk for _ in range(10_000)),  # 160 MiB, were it all sent
+        )
+        elapsed = time.monotonic() - started
+        small = httpx.post(f"{server.url}/items", json={"code": "fits"}, timeout=10)
+    print(f"\n150 MB declared: {declared}; chunked: {chunked} after {sent} bytes, {elapsed:.2f}s")
+    assert declared.split()[1] == "413", declared
+    assert chunked.split()[1] == "413", chunked
+    assert sent < 1000 * 16384, sent  # far less than the 160 MiB it would have sent
+    assert small.status_code == 201, small.text
+    assert "Traceback" not in server.log(), server.log()
+    assert sql(database_url, "SELECT code FROM items") == [("fits",)]
 
 
 # --------------------------------------------------------------------------- 5. rate limits
@@ -915,7 +1003,7 @@ def test_production_settings_docs_cors_and_access_log(project: Path) -> None:
             sent.append((method, path, r.status_code))
             return r
 
-        for path in ("/docs", "/redoc", "/openapi.json"):
+        for path in ("/docs", "/redoc", "/openapi.json", "/docs/assets/swagger-ui.css"):
             assert call("GET", path).status_code == 404, path
 
         preflight = call(

@@ -110,9 +110,11 @@ class ProjectView:
 
     @property
     def common_imports(self) -> str:
-        """schemas/common.py's imports: Changes' and ListParams', and the type definitions'."""
-        needed = [Import("typing", "Any"), Import("typing", "ClassVar")]
+        """schemas/common.py's imports: Username's, Changes' and ListParams', and the type
+        definitions'."""
+        needed = [Import("typing", name) for name in ("Annotated", "Any", "ClassVar")]
         needed += [Import("pydantic", name) for name in ("BaseModel", "ConfigDict", "Field")]
+        needed.append(Import("pydantic", "BeforeValidator"))  # Username
         needed += [Import("pydantic", "ValidationInfo"), Import("pydantic", "field_validator")]
         needed.append(Import("database", "INT64_MAX"))
         definitions = [info.definition.imports for info in TYPES.values() if info.definition]

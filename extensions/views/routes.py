@@ -208,6 +208,8 @@ class RouterModule:
             names.update(filter(None, (route.guard, route.user_dep)))
             if route.checks_role:
                 names.add("ensure_can_set_role")
+                if route.action == "update":
+                    names.add("ensure_can_set_password")
         return names
 
     @property

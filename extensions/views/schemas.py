@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from .model import FieldView, ModelView
 
 
+# The username field's annotation, whatever its type: stored normalised (trimmed,
+# lower-cased), see schemas/common.py.
+USERNAME = Code("Username", (Import("schemas.common", "Username"),))
+
+
 @dataclass(frozen=True)
 class SchemaField:
     """`name: annotation`, then ` = default` or, with constraints, ` = Field(default, ...)`."""
@@ -29,10 +34,20 @@ class SchemaField:
         return ([self.default] if self.default is not None else []) + list(self.constraints)
 
 
+# PATCH /auth/me's: checked, never stored (model_dump leaves it out).
+CURRENT_PASSWORD = SchemaField(
+    "current_password",
+    "Str | None",
+    "None",
+    ("exclude=True", 'description="Your password now: needed to change it"'),
+    (Import("schemas.common", "Str"),),
+)
+
+
 def _input(f: FieldView) -> tuple[Code, tuple[str, ...]]:
     """What a client sends for this field: its annotation, and its constraints."""
     field, info = f.field, f.info
-    annotation = info.input
+    annotation = USERNAME if field.is_username else info.input
     imports: list[Import] = []
     constraints: list[str] = []
     if field.min_length is not None:
@@ -95,7 +110,7 @@ def read_field(f: FieldView) -> SchemaField:
 
 def filter_field(f: FieldView) -> SchemaField:
     """A list filter: `?name=value`, absent by default."""
-    annotation = f.info.input
+    annotation = USERNAME if f.field.is_username else f.info.input
     return SchemaField(f.name, f"{annotation.text} | None", "None", imports=annotation.imports)
 
 
@@ -113,6 +128,11 @@ class SchemasModule:
     def update(self) -> list[SchemaField]:
         """<Model>Update's fields (<User>MeUpdate's, on the user model)."""
         return [update_field(f) for f in self.model.writable]
+
+    @property
+    def me_update(self) -> list[SchemaField]:
+        """<User>MeUpdate's own fields, beside the ones it shares with <User>Update."""
+        return [CURRENT_PASSWORD]
 
     @property
     def not_null(self) -> str:
@@ -142,6 +162,8 @@ class SchemasModule:
         if model.is_user_model:
             needed.append(Import(f"models.{model.module}", "Role"))
         fields = [*self.create, *self.update, *self.read, *self.filters]
+        if model.is_user_model:
+            fields += self.me_update
         if any(f.constraints for f in fields):
             needed.append(Import("pydantic", "Field"))
         return render_imports(needed, *(f.imports for f in fields))
