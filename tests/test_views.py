@@ -66,12 +66,12 @@ def test_relationships_quote_the_other_class() -> None:
 def test_update_fields_are_optional_and_name_the_ones_that_refuse_null() -> None:
     schemas = shop().model("Customer").schemas
     login = next(f for f in schemas.update if f.name == "login")
-    assert login == SchemaField(
+    assert login == SchemaField(  # the username: stored trimmed and lower-cased
         "login",
-        "Str | None",
+        "Username | None",
         "None",
         ("min_length=3", "max_length=40"),
-        (schema.Import("schemas.common", "Str"),),
+        (schema.Import("schemas.common", "Username"),),
     )
     assert login.field_arguments == ["None", "min_length=3", "max_length=40"]
     assert schemas.not_null == '("login", "secret_hash", "full_name", "loyalty_points")'

@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     # memory:// counts per process; give several workers one redis://host:6379 store.
     rate_limit_storage: str = "memory://"
     auth_rate_limit: str | None = None  # attempts per client address
-    failed_login_limit: str = "10 per 15 minutes"  # failed logins per username
+    failed_login_limit: str = (
+        "10 per 15 minutes"  # failed logins per client and username
+    )
+    # A request body larger than this answers 413 before it is read whole.
+    max_body_bytes: int = Field(1024 * 1024, ge=1)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> "Settings":
@@ -59,6 +63,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"ADMIN_PASSWORD must hold at least {MIN_ADMIN_PASSWORD_LENGTH} characters and"
                 " not be a default in production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_cors(self) -> "Settings":
+        if self.environment == "production" and any(
+            "*" in o for o in self.cors_origins
+        ):
+            raise ValueError(
+                "CORS_ORIGINS may not contain '*' in production: list the origins allowed"
             )
         return self
 

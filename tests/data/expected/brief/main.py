@@ -11,12 +11,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import OperationalError
 
-from auth.admin import ensure_admin
+from api_docs import add_offline_docs
+from auth.admin import AdminUsernameTaken, ensure_admin
 from auth.router import router as auth_router
 from config import settings
 from database import SessionLocal, migrate_database
 from errors import error_responses, register_error_handlers
-from middleware import AccessLogMiddleware
+from middleware import AccessLogMiddleware, BodyLimitMiddleware
 from routers.health import router as health_router
 from routers.post import router as post_router
 from routers.user import router as user_router
@@ -43,6 +44,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             "Cannot start: the database at DATABASE_URL is unreachable: %s", reason
         )
         os._exit(3)
+    except AdminUsernameTaken as error:
+        logger.critical("Cannot start: %s", error)
+        os._exit(3)
     freeze_startup_objects()
     yield
     gc.unfreeze()
@@ -64,10 +68,13 @@ app = FastAPI(
     lifespan=lifespan,
     generate_unique_id_function=operation_id,
     responses=error_responses(503),
-    docs_url="/docs" if settings.docs_enabled else None,
-    redoc_url="/redoc" if settings.docs_enabled else None,
+    docs_url=None,
+    redoc_url=None,
     openapi_url="/openapi.json" if settings.docs_enabled else None,
 )
+if settings.docs_enabled:
+    add_offline_docs(app, "/openapi.json")
+app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 if settings.cors_origins:
     app.add_middleware(
         CORSMiddleware,

@@ -1,9 +1,12 @@
 """Brute-force protection for the auth routes, with the `limits` library.
 
-Every attempt counts against the client's address; failed logins also count against
-the username. Past either limit the answer is 429 with `Retry-After`.
+Every attempt counts against the client's address. Failed logins also count against the
+client and the username together: past that limit this client may not try that username for
+a while, and the account stays open to everyone else. Past either limit the answer is 429
+with `Retry-After`.
 """
 
+import hashlib
 import math
 import time
 
@@ -17,7 +20,7 @@ from config import settings
 _storage = storage_from_string(settings.rate_limit_storage)
 _limiter = MovingWindowRateLimiter(_storage)
 _per_client = parse(settings.client_rate_limit)
-_failed_per_username = parse(settings.failed_login_limit)
+FAILED_LOGINS = parse(settings.failed_login_limit)
 
 
 def _too_many(limit: RateLimitItem, *keys: str) -> HTTPException:
@@ -29,8 +32,13 @@ def _too_many(limit: RateLimitItem, *keys: str) -> HTTPException:
     )
 
 
+def client_address(request: Request) -> str:
+    # Behind a proxy, run uvicorn with --forwarded-allow-ips so this is the real client.
+    return request.client.host if request.client else "unknown"
+
+
 def limit_client(request: Request) -> None:
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     if not _limiter.hit(_per_client, "auth", client):
         raise _too_many(_per_client, "auth", client)
 
@@ -38,13 +46,21 @@ def limit_client(request: Request) -> None:
 ClientRateLimit = Depends(limit_client)
 
 
-def ensure_login_allowed(username: str) -> None:
-    if not _limiter.test(_failed_per_username, "failed-login", username):
-        raise _too_many(_failed_per_username, "failed-login", username)
+def failed_login_keys(request: Request, username: str) -> tuple[str, str, str]:
+    """The counter of one client's failures on one username. The username is hashed, so a
+    key has the same small size however long the username sent."""
+    digest = hashlib.blake2b(username.encode(errors="surrogatepass"), digest_size=16)
+    return "failed-login", client_address(request), digest.hexdigest()
 
 
-def record_failed_login(username: str) -> None:
-    _limiter.hit(_failed_per_username, "failed-login", username)
+def ensure_login_allowed(request: Request, username: str) -> None:
+    keys = failed_login_keys(request, username)
+    if not _limiter.test(FAILED_LOGINS, *keys):
+        raise _too_many(FAILED_LOGINS, *keys)
+
+
+def record_failed_login(request: Request, username: str) -> None:
+    _limiter.hit(FAILED_LOGINS, *failed_login_keys(request, username))
 
 
 def reset_rate_limits() -> None:

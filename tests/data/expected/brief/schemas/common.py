@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -22,7 +23,14 @@ Str = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (
+        OverflowError
+    ):  # 9999-12-31T23:59:59-01:00 is past the last year Python knows
+        raise ValueError("is out of range once converted to UTC") from None
 
 
 # Input without an offset is UTC; output always carries one: 2024-05-01T12:00:00+00:00.
@@ -30,6 +38,22 @@ UTCDateTime = Annotated[
     datetime,
     AfterValidator(_as_utc),
     PlainSerializer(datetime.isoformat, when_used="json"),
+]
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are compared trimmed and lower-cased: ` Ann@X.io` and `ann@x.io` are one."""
+    return username.strip().lower()
+
+
+def _normalize_if_text(value: object) -> object:
+    return normalize_username(value) if isinstance(value, str) else value
+
+
+# The username field's annotation: stored normalised, so the unique constraint sees one
+# account; no control characters.
+Username = Annotated[
+    str, BeforeValidator(_normalize_if_text), Field(pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
 ]
 
 
@@ -75,9 +99,17 @@ class ListParams(BaseModel):
     @field_validator("sort")
     @classmethod
     def _check_sort(cls, value: str | None) -> str | None:
-        for name in (value or "").split(","):
-            if name.strip().removeprefix("-") not in cls._sortable:
+        if value is None:
+            return None
+        names = [name.strip().removeprefix("-") for name in value.split(",")]
+        # Counted first, so thousands of keys cost no more than a few.
+        if len(names) > len(cls._sortable):
+            raise ValueError(f"at most {len(cls._sortable)} fields, each named once")
+        for name in names:
+            if name not in cls._sortable:
                 raise ValueError(
-                    f"cannot sort by {name.strip()!r}; sortable: {', '.join(cls._sortable)}"
+                    f"cannot sort by {name[:64]!r}; sortable: {', '.join(cls._sortable)}"
                 )
+        if len(set(names)) < len(names):
+            raise ValueError("a field is named twice")
         return value

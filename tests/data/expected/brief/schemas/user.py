@@ -3,7 +3,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.user import Role
-from schemas.common import Changes, ListParams, Str
+from schemas.common import Changes, ListParams, Str, Username
 
 
 class UserRegister(BaseModel):
@@ -11,29 +11,37 @@ class UserRegister(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Str = Field(max_length=255)
-    password: Str
+    email: Username = Field(max_length=255)
+    password: Str = Field(min_length=8)
 
 
 class UserCreate(UserRegister):
     role: Role | None = None
 
 
-class UserMeUpdate(Changes):
-    """Send only the fields to change; one's own role is not among them."""
+class UserChanges(Changes):
+    """What PATCH /users/{id} and PATCH /auth/me may both change."""
 
     _not_null: ClassVar[tuple[str, ...]] = ("email", "password")
 
-    email: Str | None = Field(None, max_length=255)
-    password: Str | None = None
+    email: Username | None = Field(None, max_length=255)
+    password: Str | None = Field(None, min_length=8)
 
 
-class UserUpdate(UserMeUpdate):
+class UserUpdate(UserChanges):
     """Send only the fields to change."""
 
-    _not_null: ClassVar[tuple[str, ...]] = (*UserMeUpdate._not_null, "role")
+    _not_null: ClassVar[tuple[str, ...]] = (*UserChanges._not_null, "role")
 
     role: Role | None = None
+
+
+class UserMeUpdate(UserChanges):
+    """Change one's own record; the role is not among the fields."""
+
+    current_password: Str | None = Field(
+        None, exclude=True, description="Your password now: needed to change it"
+    )
 
 
 class UserRead(BaseModel):
@@ -47,5 +55,5 @@ class UserRead(BaseModel):
 class UserListParams(ListParams):
     _sortable: ClassVar[tuple[str, ...]] = tuple(UserRead.model_fields)
 
-    email: Str | None = None
+    email: Username | None = None
     role: Role | None = None

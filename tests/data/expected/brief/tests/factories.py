@@ -33,7 +33,7 @@ def user_payload(
     n = next(_numbers["User"])
     payload: dict[str, Any] = {
         "email": text_value("email", n, 1, 255),
-        "password": text_value("password", n, 1, 60),
+        "password": text_value("password", n, 8, 60),
     }
     return {**payload, **overrides}
 

@@ -36,7 +36,7 @@ def test_too_many_attempts_from_one_client_is_429(
 def test_failed_logins_lock_a_username_only(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auth.rate_limit, "_failed_per_username", parse("2 per minute"))
+    monkeypatch.setattr(auth.rate_limit, "FAILED_LOGINS", parse("2 per minute"))
     target = getattr(make_user(session), USERNAME)
     bystander = getattr(make_user(session), USERNAME)
     for _ in range(2):

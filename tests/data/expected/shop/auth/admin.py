@@ -1,4 +1,4 @@
-"""The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made sure of at startup."""
+"""The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, created at startup when missing."""
 
 import logging
 
@@ -9,8 +9,19 @@ from sqlalchemy.orm import Session
 from auth.security import hash_password
 from config import settings
 from models.customer import Customer, Role
+from schemas.common import normalize_username
 
 logger = logging.getLogger(__name__)
+
+
+class AdminUsernameTaken(Exception):
+    """ADMIN_EMAIL names a user who is not an admin: never promoted, startup stops."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"ADMIN_EMAIL {username!r} belongs to a user who is not an admin; give that user"
+            " the admin role yourself, or set another ADMIN_EMAIL"
+        )
 
 
 def find_user(session: Session, username: str) -> Customer | None:
@@ -18,27 +29,35 @@ def find_user(session: Session, username: str) -> Customer | None:
 
 
 def ensure_admin(session: Session) -> None:
-    """Create the configured admin, or give that user the admin role. Safe to run twice."""
+    """Create the configured admin unless a user has that username. Never promotes anyone
+    and never changes an admin's password. Safe to run twice, or in several workers at once.
+    """
     if not (settings.admin_email and settings.admin_password):
         return
-    user = find_user(session, settings.admin_email)
-    if user is None:
-        user = Customer(
-            login=settings.admin_email,
-            secret_hash=hash_password(settings.admin_password),
-            full_name="",
-            role=Role.admin,
-        )
-        session.add(user)
-    elif user.role != Role.admin:
-        user.role = Role.admin
-    else:
-        return
+    username = normalize_username(settings.admin_email)
+    user = find_user(session, username) or _create_admin(
+        session, username, settings.admin_password
+    )
+    if user is not None and user.role != Role.admin:
+        raise AdminUsernameTaken(username)
+
+
+def _create_admin(session: Session, username: str, password: str) -> Customer | None:
+    """The new admin, or the user another worker created meanwhile; None on failure."""
+    admin = Customer(
+        login=username,
+        secret_hash=hash_password(password),
+        full_name="",
+        role=Role.admin,
+    )
+    session.add(admin)
     try:
         session.commit()
-        logger.info("Admin %s is ready", settings.admin_email)
     except IntegrityError as error:
         session.rollback()
-        if find_user(session, settings.admin_email) is not None:
-            return  # another worker created it at the same moment
-        logger.error("Cannot create the admin %s: %s", settings.admin_email, error.orig)
+        existing = find_user(session, username)
+        if existing is None:
+            logger.error("Cannot create the admin %s: %s", username, error.orig)
+        return existing
+    logger.info("Admin %s created", username)
+    return admin

@@ -6,12 +6,13 @@ owner   CurrentUser, and the record's owner checked (auth/ownership.py)
 admin   RequireAdmin
 """
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
 
-from auth.security import read_access_token
+from auth.security import password_stamp, read_access_token
 from database import SessionDep
 from models.customer import Customer, Role
 
@@ -32,10 +33,15 @@ def get_optional_user(
     """The caller, or None without a token; a bad token is refused, never ignored."""
     if token is None:
         return None
-    user_id = read_access_token(token)
-    # Loaded on every request, so a deleted user's token stops working at once.
-    user = session.get(Customer, user_id) if user_id is not None else None
-    if user is None:
+    claims = read_access_token(token)
+    if claims is None:
+        raise _unauthorized("Invalid or expired token")
+    # Loaded on every request, so the token of a deleted user, or one issued before the
+    # password changed, stops working at once.
+    user = session.get(Customer, claims.user_id)
+    if user is None or not hmac.compare_digest(
+        claims.password_stamp, password_stamp(user.secret_hash)
+    ):
         raise _unauthorized("Invalid or expired token")
     return user
 
@@ -67,3 +73,13 @@ RequireAdmin = Depends(get_admin_user)
 def ensure_can_set_role(user: Customer | None, role: Role | None) -> None:
     if role is not None and (user is None or not user.is_admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Only an admin can set a role")
+
+
+def ensure_can_set_password(user: Customer | None) -> None:
+    """Through the user routes only an admin sets a password; a user changes their own
+    through PATCH /auth/me, with current_password (a stolen token alone cannot)."""
+    if user is None or not user.is_admin:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "Change your password through PATCH /auth/me, with current_password",
+        )

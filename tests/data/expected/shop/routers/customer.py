@@ -4,7 +4,12 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
 
 import crud.customer
-from auth.deps import CurrentUser, RequireAdmin, ensure_can_set_role
+from auth.deps import (
+    CurrentUser,
+    RequireAdmin,
+    ensure_can_set_password,
+    ensure_can_set_role,
+)
 from auth.ownership import owner_scope
 from database import RecordId, SessionDep
 from errors import error_responses
@@ -79,6 +84,8 @@ def update_customer(
     customer = get_customer_or_404(session, customer_id, owner_scope(current_user))
     if "role" in data.model_fields_set:
         ensure_can_set_role(current_user, data.role)
+    if "secret_hash" in data.model_fields_set:
+        ensure_can_set_password(current_user)
     return crud.customer.update_customer(
         session, customer, data, owner_scope(current_user)
     )

@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from database import INT64_MAX
 from models.customer import Role
-from schemas.common import Changes, Int64, ListParams, Str
+from schemas.common import Changes, Int64, ListParams, Str, Username
 
 
 class CustomerRegister(BaseModel):
@@ -13,8 +13,8 @@ class CustomerRegister(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    login: Str = Field(min_length=3, max_length=40)
-    secret_hash: Str
+    login: Username = Field(min_length=3, max_length=40)
+    secret_hash: Str = Field(min_length=8)
     full_name: Str = Field(max_length=255)
     birthday: dt.date | None = None
     loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
@@ -25,8 +25,8 @@ class CustomerCreate(CustomerRegister):
     role: Role | None = None
 
 
-class CustomerMeUpdate(Changes):
-    """Send only the fields to change; one's own role is not among them."""
+class CustomerChanges(Changes):
+    """What PATCH /customers/{id} and PATCH /auth/me may both change."""
 
     _not_null: ClassVar[tuple[str, ...]] = (
         "login",
@@ -35,20 +35,28 @@ class CustomerMeUpdate(Changes):
         "loyalty_points",
     )
 
-    login: Str | None = Field(None, min_length=3, max_length=40)
-    secret_hash: Str | None = None
+    login: Username | None = Field(None, min_length=3, max_length=40)
+    secret_hash: Str | None = Field(None, min_length=8)
     full_name: Str | None = Field(None, max_length=255)
     birthday: dt.date | None = None
     loyalty_points: int | None = Field(None, ge=0, le=INT64_MAX)
     api_token: Str | None = Field(None, max_length=255)
 
 
-class CustomerUpdate(CustomerMeUpdate):
+class CustomerUpdate(CustomerChanges):
     """Send only the fields to change."""
 
-    _not_null: ClassVar[tuple[str, ...]] = (*CustomerMeUpdate._not_null, "role")
+    _not_null: ClassVar[tuple[str, ...]] = (*CustomerChanges._not_null, "role")
 
     role: Role | None = None
+
+
+class CustomerMeUpdate(CustomerChanges):
+    """Change one's own record; the role is not among the fields."""
+
+    current_password: Str | None = Field(
+        None, exclude=True, description="Your password now: needed to change it"
+    )
 
 
 class CustomerRead(BaseModel):
@@ -65,7 +73,7 @@ class CustomerRead(BaseModel):
 class CustomerListParams(ListParams):
     _sortable: ClassVar[tuple[str, ...]] = tuple(CustomerRead.model_fields)
 
-    login: Str | None = None
+    login: Username | None = None
     full_name: Str | None = None
     birthday: dt.date | None = None
     loyalty_points: Int64 | None = None

@@ -93,7 +93,7 @@ def client() -> Iterator[TestClient]:
 
 
 def token_headers(user: Customer) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_access_token(user.id)}"}
+    return {"Authorization": f"Bearer {create_access_token(user)}"}
 
 
 def _caller(session: Session, name: str, role: Role) -> Caller:

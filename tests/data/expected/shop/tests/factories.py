@@ -42,7 +42,7 @@ def customer_payload(
     n = next(_numbers["Customer"])
     payload: dict[str, Any] = {
         "login": text_value("login", n, 3, 40),
-        "secret_hash": text_value("secret_hash", n, 1, 60),
+        "secret_hash": text_value("secret_hash", n, 8, 60),
         "full_name": text_value("full_name", n, 1, 255),
         "birthday": (FIRST_DAY + dt.timedelta(days=n % 3000)).isoformat(),
         "loyalty_points": 1 + n,
