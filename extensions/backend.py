@@ -1,7 +1,7 @@
 """The Jinja extensions copier.yml loads (through copier-template-extensions).
 
-- `BackendContext` puts `project`, the normalised and checked schema, into every
-  template's context.
+- `BackendContext` puts `project` into every template's context: the normalised and
+  checked schema as view objects (`views.ProjectView`) the templates print.
 - `BackendTools` gives templates `check_schema()` (a hidden Copier question calls it,
   so a bad schema is refused before any file is written), `secret_key()`, the `py`
   filter (a Python literal), and formats every generated `.py` file with black.
@@ -43,8 +43,10 @@ def _load_package() -> str:
 
 
 _PACKAGE = _load_package()
-codegen = importlib.import_module(f"{_PACKAGE}.extensions.codegen")
+views = importlib.import_module(f"{_PACKAGE}.extensions.views")
+imports = importlib.import_module(f"{_PACKAGE}.extensions.imports")
 formatting = importlib.import_module(f"{_PACKAGE}.extensions.formatting")
+internals = importlib.import_module(f"{_PACKAGE}.extensions.copier_internals")
 schema = importlib.import_module(f"{_PACKAGE}.schema")
 
 
@@ -78,7 +80,7 @@ def build_project(models: Any, apis: Any, auth: Any, project_name: Any = None) -
             project = schema.normalize(data, project_name=schema.join_surrogates(project_name))
         except schema.SchemaError as error:
             raise SchemaRefused(str(error)) from None
-        _cache[key] = codegen.ProjectView(project)
+        _cache[key] = views.ProjectView(project)
     _last = (identity, _cache[key])
     return _cache[key]
 
@@ -110,37 +112,6 @@ def check_schema(
     return "ok"
 
 
-def compile_strings_once(environment: Environment) -> None:
-    """Reuse what Jinja compiled from a template string.
-
-    Copier renders every part of every path through `from_string`, which Jinja does not
-    cache: a 200-model project compiled the same few path templates 1,800 times, a tenth of
-    the render. Code compiled from a string depends on nothing but the string (the
-    environment is set up once), so it is kept; `preprocess` still runs on every call, for
-    the extensions that reset their state there (Copier's `yield` tag does).
-    """
-    compile_ = environment.compile
-    compiled: dict[str, Any] = {}
-
-    def compile_once(
-        source: Any,
-        name: str | None = None,
-        filename: str | None = None,
-        raw: bool = False,
-        defer_init: bool = False,
-    ) -> Any:
-        if name is not None or raw or defer_init or not isinstance(source, str):
-            return compile_(source, name, filename, raw, defer_init)
-        code = compiled.get(source)
-        if code is None:
-            code = compiled[source] = compile_(source, name, filename, raw, defer_init)
-        else:
-            environment.preprocess(source, name, filename)  # as compiling it again would
-        return code
-
-    environment.compile = compile_once  # type: ignore[method-assign]
-
-
 class BackendContext(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         if "models" in context and "project" not in context:
@@ -159,12 +130,12 @@ class BackendTools(Extension):
         super().__init__(environment)
         environment.globals["check_schema"] = check_schema
         environment.globals["secret_key"] = lambda: secrets.token_urlsafe(48)
-        environment.globals["import_from"] = codegen.import_from
-        environment.filters["py"] = codegen.py
+        environment.globals["import_from"] = imports.import_from
+        environment.filters["py"] = schema.py
         environment.filters["yaml_schema"] = lambda data: schema.dump_yaml(
             schema.join_surrogates(data)
         ).rstrip()
-        compile_strings_once(environment)
+        internals.compile_strings_once(environment)
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # A Python file, possibly written only when a condition holds (`...py{% endif %}`).

@@ -18,7 +18,6 @@ import hashlib
 import multiprocessing
 import os
 import queue
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,8 @@ import black
 from copier.errors import UserMessageError
 from jinja2 import Environment
 from jinja2.runtime import Context
+
+from .copier_internals import destination, yield_loop
 
 # The generated project's [tool.black] settings, so `black --check` there agrees.
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
@@ -39,7 +40,6 @@ _CACHE_DIR = (
 )
 # How many processes format a render: BACKEND_BUILDER_JOBS=1 keeps it to this one.
 JOBS_VARIABLE = "BACKEND_BUILDER_JOBS"
-YIELD_TAG = re.compile(r"\{%-?\s*yield\s+(\w+)\s+from\s+(.+?)\s*-?%\}")
 HELPER, MAIN = 1, 2  # who claimed a file
 STALL_SECONDS = 60.0  # no file from the helpers for this long: this process does the rest
 
@@ -62,18 +62,27 @@ def format_python(source: str, name: str | None = None) -> str:
     return result
 
 
+# Black formats a text twice when its first pass changed it: a workaround for rare cases of
+# trailing commas meeting optional parentheses. Templates print calls on one line and leave
+# the splitting to black, so every file would take two passes; one is enough for the code they
+# print (the golden files, the examples' and random schemas' `black --check` show it), and the
+# second would cost a third of a render. `_format_str_once` is black's own first pass, private:
+# tests/test_formatting.py fails when a black upgrade removes it (then both passes run).
+_black_pass = getattr(black, "_format_str_once", black.format_str)
+
+
 def _black(source: str) -> str:
-    """`black.format_str`, with the cycle collector paused while it runs.
+    """One pass of black, with the cycle collector paused while it runs.
 
     Black's syntax tree is a web of parent links that only the cycle collector frees.
     Left running, the collector walks each tree again and again while black builds it
     (a seventh of a 200-model render); paused, it frees the whole tree in one pass after.
     """
     if not gc.isenabled():
-        return black.format_str(source, mode=BLACK_MODE)
+        return _black_pass(source, mode=BLACK_MODE)
     gc.disable()
     try:
-        return black.format_str(source, mode=BLACK_MODE)
+        return _black_pass(source, mode=BLACK_MODE)
     finally:
         gc.enable()
 
@@ -111,23 +120,23 @@ class ParallelFormatter:
         templates = sorted(environment.list_templates(filter_func=_is_python_template))
         base = dict(context.parent)
         for name in templates:
-            tag = YIELD_TAG.search(name)
-            if tag:
-                self.yield_names.add(tag[1])
+            loop = yield_loop(name)
+            if loop:
+                self.yield_names.add(loop[0])
         for variable in self.yield_names:
             base.pop(variable, None)
         self.base = base
         for name in templates:
-            tag = YIELD_TAG.search(name)
-            if tag is None:
+            loop = yield_loop(name)
+            if loop is None:
                 self._add(name, None, None)
                 continue
             try:
-                values = environment.compile_expression(tag[2])(**base)
+                values = environment.compile_expression(loop[1])(**base)
             except Exception:  # Copier will report it when it renders the file
                 continue
             for value in values or ():
-                self._add(name, tag[1], value)
+                self._add(name, loop[0], value)
         self.claims: Any = None
         self.results: dict[int, str | None] = {}
         self.helpers: list[Any] = []
@@ -221,8 +230,7 @@ def python_file(
     """A generated `.py` file, formatted: the body of the template's `{% python_file %}` tag."""
     if ParallelFormatter._in_helper:
         return format_python(body(), name)
-    conf = context.parent.get("_copier_conf")
-    render = (id(context.parent.get("project")), str(getattr(conf, "dst_path", "")))
+    render = (id(context.parent.get("project")), destination(context))
     formatter = _formatters.get(render)
     if formatter is None:
         formatter = _formatters[render] = ParallelFormatter(environment, context)

@@ -6,7 +6,8 @@ import re
 import sys
 from collections import defaultdict
 
-LINE_LENGTH = 88  # black's, as in the generated pyproject.toml
+from .schema import Code
+
 STDLIB = set(sys.stdlib_module_names)
 FIRST_PARTY = {
     "auth",
@@ -54,6 +55,12 @@ class Imports:
             return 2
         return 1
 
+    def need(self, code: Code) -> str:
+        """Add what `code` imports; its text, for the line being built."""
+        for item in code.imports:
+            self.add(item.module, *([item.name] if item.name else []))
+        return code.text
+
     def render(self) -> str:
         sections: list[list[str]] = [[], [], []]
         plain_by_section: list[list[str]] = [[], [], []]
@@ -61,9 +68,12 @@ class Imports:
             plain_by_section[self._section(module)].append(f"import {module}")
         for module in sorted(self._from, key=natural_key):
             names = sorted(self._from[module], key=_member_key)
-            line = f"from {module} import {', '.join(names)}"
-            if len(line) > LINE_LENGTH:  # black's form: one name a line
-                line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-            sections[self._section(module)].append(line)
+            # one line; black splits it where it is too long
+            sections[self._section(module)].append(f"from {module} import {', '.join(names)}")
         blocks = [plain + froms for plain, froms in zip(plain_by_section, sections, strict=True)]
         return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def import_from(module: str, *names: str) -> str:
+    """One `from module import a, B` line, its names in isort's order (a template global)."""
+    return Imports().add(module, *names).render()

@@ -11,6 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SchemaError
+from .field_types import (
+    INT64_MAX,
+    INT64_MIN,
+    SAMPLE_CONSTANTS,
+    TYPES,
+    FieldType,
+    TypeInfo,
+    zero_value,
+)
 from .loader import dump_yaml, join_surrogates, load_file, load_text
 from .project import (
     ROUTES,
@@ -22,6 +31,7 @@ from .project import (
     check,
     normalize,
 )
+from .python_code import Code, Import, literal, py
 from .spec import Level, OnDelete, ProjectSpec
 
 HERE = Path(__file__).parent
@@ -40,9 +50,17 @@ def json_schema() -> dict[str, Any]:
 __all__ = [
     "DEFAULT_SCHEMA",
     "EXAMPLES",
+    "INT64_MAX",
+    "INT64_MIN",
     "JSON_SCHEMA_PATH",
     "ROUTES",
+    "SAMPLE_CONSTANTS",
+    "TYPES",
     "AuthSettings",
+    "Code",
+    "Import",
+    "TypeInfo",
+    "FieldType",
     "Level",
     "Model",
     "ModelField",
@@ -56,6 +74,9 @@ __all__ = [
     "join_surrogates",
     "json_schema",
     "load_file",
+    "literal",
     "load_text",
+    "py",
     "normalize",
+    "zero_value",
 ]

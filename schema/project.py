@@ -8,6 +8,7 @@ and raised together in one `SchemaError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import naming
 from .errors import Loc, Problem, SchemaError
-from .field_types import DEFAULT_STRING_LENGTH, INT64_MAX, INT64_MIN, FieldType, coerce_value
+from .field_types import INT64_MAX, INT64_MIN, TYPES, FieldType, coerce_value, types_with
 from .spec import (
     ACTIONS,
     AuthSpec,
@@ -57,31 +58,19 @@ RESERVED_FIELDS = {
     "self": "the models' constructor takes it",
 }
 PYDANTIC_ATTRIBUTES = {name for name in dir(BaseModel) if not name.startswith("_")}
-# Names the generated class bodies use after the fields: a field of that name would shadow them.
+# Names the generated class bodies use after the fields: a field of that name would shadow them
+# (with the names the field types' annotations use: see _names_types_use).
 CLASS_BODY_NAMES = {
-    "dt",
-    "int",
-    "str",
-    "float",
-    "bool",
     "list",
     "tuple",
     "Mapped",
     "mapped_column",
     "relationship",
-    "String",
-    "Text",
     "ForeignKey",
     "Enum",
-    "Str",
-    "Int64",
-    "UTCDateTime",
-    "FiniteFloat",
     "Field",
     "ClassVar",
     "Role",
-    "INT64_MIN",
-    "INT64_MAX",
     "utcnow",
 }
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
@@ -206,18 +195,34 @@ class ModelField:
     @property
     def column_length(self) -> int | None:
         """The VARCHAR length of a string column (a password column holds a hash)."""
-        if self.type is not FieldType.STRING:
+        longest = self.type.info.default_max_length
+        if longest is None:
             return None
         if self.is_password:
-            return DEFAULT_STRING_LENGTH
-        return self.max_length or DEFAULT_STRING_LENGTH
+            return longest
+        return self.max_length or longest
 
     @property
     def value_max_length(self) -> int | None:
         """The longest value a client may send."""
-        if self.type is FieldType.STRING and not self.is_password:
-            return self.max_length or DEFAULT_STRING_LENGTH
-        return self.max_length
+        if self.is_password:
+            return self.max_length
+        return self.max_length or self.type.info.default_max_length
+
+
+def _names_types_use() -> set[str]:
+    """The names the field types' annotations and column types put in generated class bodies."""
+    names: set[str] = set()
+    for info in TYPES.values():
+        example = ModelField(name="example", type=info.type)
+        codes = [info.python, info.input, info.output, info.column_type(example)]
+        for code in filter(None, [*codes, *(info.bounds or ())]):
+            names.add(re.match(r"\w+", code.text)[0])  # type: ignore[index]
+            names.update(i.name or i.module.split()[-1] for i in code.imports)
+    return names
+
+
+CLASS_BODY_NAMES |= _names_types_use()
 
 
 @dataclass
@@ -575,14 +580,10 @@ class _Builder:
                 loc + ("required",), "required: false needs a default or nullable: true"
             )
 
-        if not spec.type.is_textual:
-            for option in ("min_length", "max_length"):
-                if getattr(spec, option) is not None:
-                    self.problems.add(loc + (option,), f"only string and text fields have {option}")
-        if not spec.type.is_numeric:
-            for option in ("ge", "le"):
-                if getattr(spec, option) is not None:
-                    self.problems.add(loc + (option,), f"only int and float fields have {option}")
+        for option in ("min_length", "max_length", "ge", "le"):
+            if getattr(spec, option) is not None and option not in spec.type.info.options:
+                kinds = " and ".join(types_with(option))
+                self.problems.add(loc + (option,), f"only {kinds} fields have {option}")
         ge, le = spec.ge, spec.le
         if spec.type is FieldType.INT:
             ge, le = self._int_bound(loc + ("ge",), ge), self._int_bound(loc + ("le",), le)
@@ -636,9 +637,7 @@ class _Builder:
         if isinstance(value, str):
             if spec.min_length is not None and len(value) < spec.min_length:
                 self.problems.add(loc, f"shorter than min_length {spec.min_length}")
-            longest = spec.max_length or (
-                DEFAULT_STRING_LENGTH if spec.type is FieldType.STRING else None
-            )
+            longest = spec.max_length or spec.type.info.default_max_length
             if longest is not None and len(value) > longest:
                 self.problems.add(loc, f"longer than the maximum length {longest}")
         elif isinstance(value, int | float) and not isinstance(value, bool):

@@ -25,6 +25,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+# Golden copies of generated projects (tests/golden.py): their tests are not ours to collect.
+collect_ignore = ["data"]
 
 # Schema pieces the schema tests share.
 USER = {"fields": {"email": "string", "password": "string"}}

@@ -134,6 +134,13 @@ def test_black_check_passes(projects: dict[str, Path], name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
+def test_mypy_passes(projects: dict[str, Path], name: str) -> None:
+    """Type-honest code: mypy with the pydantic plugin (the project's pyproject.toml)."""
+    result = run_in(projects[name], tool("mypy"), "--no-incremental", ".")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_generated_suite_passes(projects: dict[str, Path], name: str) -> None:
     project = projects[name]
     if not (project / "tests").is_dir():

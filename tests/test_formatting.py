@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import black
 import pytest
 
+from extensions import formatting
 from tests.conftest import REPO, copier_env, tree
+from tests.golden import EXPECTED
 
 # Copier in a child process (it changes the working directory), counting the files black
 # formats in that process; a forked helper's black calls are not counted.
@@ -24,16 +27,16 @@ import copier
 import yaml
 
 calls = 0
-format_str = black.format_str
+format_once = black._format_str_once
 
 
 def counted(*args, **kwargs):
     global calls
     calls += 1
-    return format_str(*args, **kwargs)
+    return format_once(*args, **kwargs)
 
 
-black.format_str = counted
+black._format_str_once = counted
 with open(sys.argv[2], encoding="utf-8") as schema:
     data = yaml.safe_load(schema)
 copier.run_copy(sys.argv[1], sys.argv[3], data=data, defaults=True, unsafe=True, quiet=True)
@@ -77,3 +80,17 @@ def test_one_process_when_asked_or_when_the_setting_is_not_a_number(
     assert 0 < alone <= len(formatted)
     baseline = render(template_repo, tmp_path / "again", "1", tmp_path / "cache-again")
     assert alone == baseline
+
+
+def test_black_runs_once_per_file() -> None:
+    """formatting.py runs black's first pass only; this fails when black renames it."""
+    assert formatting._black_pass is black._format_str_once  # type: ignore[attr-defined]
+
+
+def test_one_pass_of_black_is_what_black_check_wants() -> None:
+    """The golden files were formatted by one pass: a second one changes nothing."""
+    files = sorted(EXPECTED.rglob("*.py"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert formatting._black(text) == text, path

@@ -1,0 +1,1 @@
+"""Authentication: password hashing and tokens, the current-user dependencies, auth routes."""

@@ -1,0 +1,1 @@
+"""HTTP endpoints, one router per model; each route names its permission level."""

@@ -1,0 +1,1 @@
+"""Data access, one module per model: plain functions taking a session, no HTTP."""

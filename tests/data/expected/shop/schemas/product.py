@@ -1,0 +1,55 @@
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+
+from schemas.common import Changes, ListParams, Str
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Str = Field(max_length=32)
+    name: Str = Field(max_length=255)
+    price: FiniteFloat = Field(ge=0.0)
+    in_stock: bool = True
+    released_on: dt.date = dt.date(2024, 1, 1)
+
+
+class ProductUpdate(Changes):
+    """Send only the fields to change."""
+
+    _not_null: ClassVar[tuple[str, ...]] = (
+        "sku",
+        "name",
+        "price",
+        "in_stock",
+        "released_on",
+    )
+
+    sku: Str | None = Field(None, max_length=32)
+    name: Str | None = Field(None, max_length=255)
+    price: FiniteFloat | None = Field(None, ge=0.0)
+    in_stock: bool | None = None
+    released_on: dt.date | None = None
+
+
+class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    sku: str
+    name: str
+    price: float
+    in_stock: bool
+    released_on: dt.date
+
+
+class ProductListParams(ListParams):
+    _sortable: ClassVar[tuple[str, ...]] = tuple(ProductRead.model_fields)
+
+    sku: Str | None = None
+    name: Str | None = None
+    price: FiniteFloat | None = None
+    in_stock: bool | None = None
+    released_on: dt.date | None = None
