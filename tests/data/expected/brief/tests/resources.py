@@ -33,6 +33,10 @@ class Resource:
     owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
     capacity: int = 3  # rows a test may make (unique fields with few values limit it)
 
+    def __str__(self) -> str:
+        # Test ids name the model: the same in every pytest-xdist worker.
+        return self.name
+
 
 RESOURCES = {
     "Post": Resource(
