@@ -430,6 +430,7 @@ class Failure:
     def cause(self) -> str:
         """What went wrong, with the details that vary per input blanked out."""
         text = re.sub(r"position \d+(-\d+)?", "position N", self.excerpt)
+        text = re.sub(r"echoes \d+ characters", "echoes more than 1 KiB", text)
         text = re.sub(r"'\\ud[89a-f][0-9a-f]{2}'", "'<surrogate>'", text)
         return f"{self.status}: {text}"
 
