@@ -508,6 +508,7 @@ class Fuzzer:
     failures: dict[tuple[str, ...], Failure] = field(default_factory=dict)
     repeats: dict[tuple[str, ...], int] = field(default_factory=dict)
     sent: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
     cut: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     hangs: int = 0
@@ -662,6 +663,9 @@ class Fuzzer:
                 excerpt += f"; server exited: {log[-500:]}"
             self.fail(Failure(method, route, kind, who, status, excerpt))
             return None
+        self.statuses[str(response.status_code)] = (
+            self.statuses.get(str(response.status_code), 0) + 1
+        )
         body = response.content
         not_json = echo = ""
         if body:
@@ -1364,6 +1368,8 @@ def test_hostile_input_never_breaks_the_app(server: Server, budget: Budget) -> N
         f" in {elapsed:.1f}s; {len(fuzzer.failures)} distinct failures"
         + (f"; TIME BUDGET CUT SHORT: {', '.join(fuzzer.cut)}" if fuzzer.cut else "")
         + f"\n  requests/time per phase: {', '.join(fuzzer.phases)}"
+        + f"\n  statuses: {dict(sorted(fuzzer.statuses.items()))}"
+        + f"\n  tokens: {', '.join(w for w in ('admin', 'user') if fuzzer.tokens.get(w))}"
     )
     if fuzzer.cut:
         warnings.warn(
