@@ -859,7 +859,6 @@ class Fuzzer:
         secret = re.search(r"^SECRET_KEY=(.*)$", key, re.MULTILINE)
         assert secret, "no SECRET_KEY in the generated .env"
         secret_key = secret.group(1).strip()
-        uid = str(self.user_id or 1)
         far = 2**62
 
         def signed(payload: str, key: str = secret_key, alg: str = "HS256") -> str:
@@ -870,7 +869,26 @@ class Fuzzer:
             body = jwt.utils.base64url_encode(payload.encode()).decode()
             return f"{header}.{body}."
 
-        valid = f'{{"sub":"{uid}","exp":{far}}}'
+        # Minted tokens carry the claims of a real one (today `sub`, `exp` and `pwd`, a stamp of
+        # the password hash), so each reaches the check of the claim it varies.
+        real = jwt.decode(
+            self.tokens.get("user") or self.tokens["admin"] or "",
+            options={"verify_signature": False},
+        )
+
+        def claims(changes: dict[str, str | None] | None = None) -> str:
+            """The real token's claims as JSON text, `exp` far ahead, with raw JSON changes
+            (None removes a claim)."""
+            raw = {name: json.dumps(value) for name, value in real.items()}
+            raw["exp"] = str(far)
+            for name, value in (changes or {}).items():
+                if value is None:
+                    raw.pop(name, None)
+                else:
+                    raw[name] = value
+            return "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in raw.items()) + "}"
+
+        valid = claims()
         subs = {
             "sub 99999999999999999999": '"99999999999999999999"',
             "sub 2**63": f'"{2**63}"',
@@ -881,6 +899,7 @@ class Fuzzer:
             "sub 1e3": '"1e3"',
             "sub NUL": '"1\\u0000"',
             "sub surrogate": '"\\ud800"',
+            "sub fullwidth digit": json.dumps("\uff11"),
             "sub 1.5": "1.5",
             "sub []": "[]",
             "sub {}": "{}",
@@ -903,8 +922,8 @@ class Fuzzer:
             "payload NaN": signed("NaN"),
         }
         for label, sub in subs.items():
-            tokens[label] = signed(f'{{"sub":{sub},"exp":{far}}}')
-        tokens["sub missing"] = signed(f'{{"exp":{far}}}')
+            tokens[label] = signed(claims({"sub": sub}))
+        tokens["sub missing"] = signed(claims({"sub": None}))
         for label, exp in {
             "exp 1 (past)": "1",
             "exp 2**64": str(2**64),
@@ -916,13 +935,24 @@ class Fuzzer:
             "exp null": "null",
             "exp []": "[]",
         }.items():
-            tokens[label] = signed(f'{{"sub":"{uid}","exp":{exp}}}')
-        tokens["exp missing"] = signed(f'{{"sub":"{uid}"}}')
-        tokens["nbf 1e999"] = signed(f'{{"sub":"{uid}","exp":{far},"nbf":1e999}}')
-        tokens["iat NaN"] = signed(f'{{"sub":"{uid}","exp":{far},"iat":NaN}}')
+            tokens[label] = signed(claims({"exp": exp}))
+        tokens["exp missing"] = signed(claims({"exp": None}))
+        tokens["nbf 1e999"] = signed(claims({"nbf": "1e999"}))
+        tokens["iat NaN"] = signed(claims({"iat": "NaN"}))
         tokens["huge valid token (200 KB claim)"] = signed(
-            f'{{"sub":"{uid}","exp":{far},"pad":"{"p" * 200_000}"}}'
+            claims({"pad": json.dumps("p" * 200_000)})
         )
+        for name in sorted(set(real) - {"sub", "exp"}):
+            for label, value in {
+                "NaN": "NaN",
+                "1.5": "1.5",
+                "[]": "[]",
+                "null": "null",
+                "surrogate": '"\\ud800"',
+                "100 KB": json.dumps("s" * 100_000),
+                "missing": None,
+            }.items():
+                tokens[f"{name} {label}"] = signed(claims({name: value}))
         # The token is read by one dependency for every route: every token goes to /auth/me
         # and to the first secured GET and POST, the sharpest to every operation.
         targets = [o for o in self.ops if o.secured or o.path == "/auth/me"]
