@@ -949,6 +949,7 @@ class Fuzzer:
                 "[]": "[]",
                 "null": "null",
                 "surrogate": '"\\ud800"',
+                "non-ASCII": json.dumps("\u00e9t\u00e9"),
                 "100 KB": json.dumps("s" * 100_000),
                 "missing": None,
             }.items():
