@@ -71,7 +71,7 @@ APPS = [
 REQUEST_TIMEOUT = float(os.environ.get("BB_FUZZ_REQUEST_TIMEOUT", "10"))
 # Seconds of fuzzing for the whole module (renders and server starts not counted), shared
 # out between the apps still to run: what one app leaves goes to the next.
-FUZZ_SECONDS = float(os.environ.get("BB_FUZZ_SECONDS", "120"))
+FUZZ_SECONDS = float(os.environ.get("BB_FUZZ_SECONDS", "90"))
 MAX_HANGS = 3  # per app: after that many unanswered requests the app's run stops
 ADMIN_USERNAME = "admin@example.com"
 ADMIN_PASSWORD = "fuzz-admin-pass-1"
