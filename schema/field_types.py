@@ -311,15 +311,22 @@ Email = Annotated[str, AfterValidator(_as_email)]""",
 def _coerce_decimal(value: Any) -> Decimal:
     if isinstance(value, str) and EXPONENT_NUMBER.fullmatch(value):
         value = float(value)
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{value!r} is not a number")
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        raise ValueError(f"{value!r} is not a number") from None
+    else:
+        number = _decimal_from(value)
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
     return number
+
+
+def _decimal_from(value: int | float | str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a number") from None
 
 
 def _coerce_email(value: Any) -> str:
@@ -589,7 +596,7 @@ TYPES: dict[FieldType, TypeInfo] = {
         invalid=lambda f: '"not one of the values"',
         capacity=lambda f: len(f.values),
         options=frozenset({"values"}),
-        migration_test=None,
+        migration_test=("sa.String(64)", '{value} == ""'),
         migration_zero=("sa.String", '""'),
         json_schema={"type": "string", "enum": []},
     ),
