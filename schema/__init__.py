@@ -29,6 +29,7 @@ from .project import (
     Project,
     Relation,
     check,
+    enum_member,
     normalize,
 )
 from .python_code import Code, Import, literal, py
@@ -71,6 +72,7 @@ __all__ = [
     "SchemaError",
     "check",
     "dump_yaml",
+    "enum_member",
     "join_surrogates",
     "json_schema",
     "load_file",

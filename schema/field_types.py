@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ class FieldType(StrEnum):
     BOOL = "bool"
     DATETIME = "datetime"
     DATE = "date"
+    DECIMAL = "decimal"
+    ENUM = "enum"
+    EMAIL = "email"
 
     @property
     def info(self) -> TypeInfo:
@@ -98,6 +102,27 @@ class TypeInfo:
     definition: Code | None = None
     # The JSON Schema of a value in the API (what the generated OpenAPI document says).
     json_schema: dict[str, Any] = field(default_factory=dict)
+    # Annotations that depend on the field (an enum's class, a decimal's places): when given,
+    # they replace `python`, `input` and `output` for that field.
+    python_for: Callable[[ModelField], Code] | None = None
+    input_for: Callable[[ModelField], Code] | None = None
+    output_for: Callable[[ModelField], Code] | None = None
+    # The zero of a field whose zero depends on it (an enum's first value).
+    zero_for: Callable[[ModelField], Any] | None = None
+    # Field(...) arguments of a request's annotation beyond lengths and bounds.
+    input_constraints: Callable[[ModelField], list[str]] | None = None
+
+    def zero_of(self, f: ModelField) -> Any:
+        return self.zero_for(f) if self.zero_for else self.zero
+
+    def python_code(self, f: ModelField) -> Code:
+        return self.python_for(f) if self.python_for else self.python
+
+    def input_code(self, f: ModelField) -> Code:
+        return self.input_for(f) if self.input_for else self.input
+
+    def output_code(self, f: ModelField) -> Code:
+        return self.output_for(f) if self.output_for else self.output
 
 
 # -- checking schema values ----------------------------------------------------------------
@@ -248,6 +273,99 @@ def _no_column_type(f: ModelField) -> Code | None:
 
 def _few(count: int | None) -> Callable[[ModelField], int | None]:
     return lambda f: count
+
+
+DECIMAL_OPTIONS = frozenset({"max_digits", "decimal_places"})
+DEFAULT_MAX_DIGITS = 12
+DEFAULT_DECIMAL_PLACES = 2
+ENUM_LENGTH = 64  # the longest value an enum may have
+EMAIL_LENGTH = 254  # the longest address SMTP allows
+ENUM_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+EMAIL_ADDRESS = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+")
+_DECIMAL = Code("Decimal", (Import("decimal", "Decimal"),))
+_FIXED_PLACES_DEFINITION = Code(
+    '''def fixed_places(places: int) -> PlainSerializer:
+    """A decimal written as a JSON string with exactly `places` places: "9.90"."""
+    quantum = Decimal(1).scaleb(-places)
+    return PlainSerializer(
+        lambda value: str(value.quantize(quantum)), return_type=str, when_used="json"
+    )''',
+    (Import("decimal", "Decimal"), Import("pydantic", "PlainSerializer")),
+)
+_EMAIL_DEFINITION = Code(
+    r"""def _as_email(value: str) -> str:
+    address = value.strip().lower()
+    if not EMAIL_ADDRESS.fullmatch(address):
+        raise ValueError("is not an e-mail address")
+    return address
+
+
+# One @, a dot in the domain, no spaces or control characters.
+EMAIL_ADDRESS = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+")
+# An e-mail address, stored trimmed and lower-cased: " Ann@X.io" is "ann@x.io".
+Email = Annotated[str, AfterValidator(_as_email)]""",
+    (Import("re"), Import("typing", "Annotated"), Import("pydantic", "AfterValidator")),
+)
+
+
+def _coerce_decimal(value: Any) -> Decimal:
+    if isinstance(value, str) and EXPONENT_NUMBER.fullmatch(value):
+        value = float(value)
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{value!r} is not a number")
+    else:
+        number = _decimal_from(value)
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _decimal_from(value: int | float | str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+def _coerce_email(value: Any) -> str:
+    address = _coerce_str(value).strip().lower()
+    if not EMAIL_ADDRESS.fullmatch(address):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return address
+
+
+def _enum_class(f: ModelField) -> Code:
+    """The StrEnum of an enum field, defined in its model's schemas module."""
+    assert f.enum_class is not None and f.module is not None
+    return Code(f.enum_class, (Import(f"schemas.{f.module}", f.enum_class),))
+
+
+def _decimal_whole_numbers(f: ModelField) -> tuple[int, int]:
+    """The whole numbers a decimal field allows: inside [ge, le] and its digits."""
+    largest = 10 ** (f.digits - f.places) - 1
+    low = -largest if f.ge is None else max(-largest, math.ceil(f.ge))
+    high = largest if f.le is None else min(largest, math.floor(f.le))
+    return low, high
+
+
+def _decimal_sample(f: ModelField, n: str) -> Code:
+    """Distinct whole numbers, as JSON strings: a decimal's input may be one."""
+    low, high = _decimal_whole_numbers(f)
+    if high < low:  # [ge, le] holds no whole number: its lower end
+        exact = Decimal(str(f.ge)).quantize(Decimal(1).scaleb(-f.places), rounding="ROUND_UP")
+        return Code(py(str(exact)))
+    start = min(max(1, low), high)
+    # Written as the API writes it: exactly `places` places.
+    places = py("." + "0" * f.places) if f.places else None
+    whole = f"str({_plus(start, f'{n} % {high - start + 1}')})"
+    return Code(f"{whole} + {places}" if places else whole)
+
+
+def _decimal_capacity(f: ModelField) -> int | None:
+    low, high = _decimal_whole_numbers(f)
+    return max(1, min(high - low + 1, 1000)) if high - low < 1000 else None
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -428,6 +546,79 @@ TYPES: dict[FieldType, TypeInfo] = {
         migration_test=("sa.Date()", "isinstance({value}, dt.date)"),
         migration_zero=("sa.Date", "now.date().isoformat()"),
         json_schema={"type": "string", "format": "date"},
+    ),
+    FieldType.DECIMAL: TypeInfo(
+        FieldType.DECIMAL,
+        spellings=("decimal",),
+        coerce=lambda value: _coerce_decimal(value),
+        zero=Decimal(0),
+        python=_DECIMAL,
+        input=_DECIMAL,
+        output=_DECIMAL,
+        # JSON output is a string with exactly the field's places: "9.90".
+        output_for=lambda f: Code(
+            f"Annotated[Decimal, fixed_places({f.places})]",
+            (
+                *_DECIMAL.imports,
+                Import("typing", "Annotated"),
+                Import("schemas.common", "fixed_places"),
+            ),
+        ),
+        input_constraints=lambda f: [f"max_digits={f.digits}", f"decimal_places={f.places}"],
+        column_type=lambda f: Code(
+            f"Numeric({f.digits}, {f.places})", (Import(SQLALCHEMY, "Numeric"),)
+        ),
+        sql_type=lambda f: f"sa.Numeric(precision={f.digits}, scale={f.places})",
+        sample=_decimal_sample,
+        invalid=lambda f: '"0.' + "1" * (f.places + 1) + '"',
+        capacity=_decimal_capacity,
+        options=BOUND_OPTIONS | DECIMAL_OPTIONS,
+        migration_test=("sa.Numeric(12, 2)", "{value} == 0"),
+        migration_zero=("sa.Numeric", 'text("0")'),
+        definition=_FIXED_PLACES_DEFINITION,
+        json_schema={"type": "string", "format": "decimal"},
+    ),
+    FieldType.ENUM: TypeInfo(
+        FieldType.ENUM,
+        spellings=("enum",),
+        coerce=_coerce_str,
+        zero="",
+        zero_for=lambda f: f.values[0],
+        python=Code("str"),
+        input=Code("str"),
+        output=Code("str"),
+        python_for=lambda f: Code("str"),
+        input_for=lambda f: _enum_class(f),
+        output_for=lambda f: _enum_class(f),
+        column_type=lambda f: Code(f"String({ENUM_LENGTH})", (Import(SQLALCHEMY, "String"),)),
+        sql_type=lambda f: f"sa.String(length={ENUM_LENGTH})",
+        sample=lambda f, n: Code(f"{py(list(f.values))}[{n} % {len(f.values)}]"),
+        invalid=lambda f: '"not one of the values"',
+        capacity=lambda f: len(f.values),
+        options=frozenset({"values"}),
+        migration_test=("sa.String(64)", '{value} == ""'),
+        migration_zero=("sa.String", '""'),
+        json_schema={"type": "string", "enum": []},
+    ),
+    FieldType.EMAIL: TypeInfo(
+        FieldType.EMAIL,
+        spellings=("email",),
+        coerce=lambda value: _coerce_email(value),
+        zero="",
+        python=Code("str"),
+        input=_common("Email"),
+        output=Code("str"),
+        column_type=lambda f: Code(f"String({f.column_length})", (Import(SQLALCHEMY, "String"),)),
+        sql_type=lambda f: f"sa.String(length={f.column_length})",
+        sample=lambda f, n: Code(f'f"user{{{n}}}@example.com"'),
+        invalid=lambda f: '"not an address"',
+        capacity=_few(None),
+        options=LENGTH_OPTIONS,
+        default_max_length=EMAIL_LENGTH,
+        migration_test=("sa.String(254)", '{value} == ""'),
+        migration_zero=("sa.String", '""'),
+        definition=_EMAIL_DEFINITION,
+        json_schema={"type": "string", "format": "email"},
     ),
 }
 

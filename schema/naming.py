@@ -82,3 +82,8 @@ def relationship_name(fk_field: str) -> str:
         if fk_field.endswith(suffix) and len(fk_field) > len(suffix):
             return fk_field[: -len(suffix)]
     return f"{fk_field}_record"
+
+
+def pascal_case(name: str) -> str:
+    """`due_date` -> DueDate, `dueDate` -> DueDate."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)

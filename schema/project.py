@@ -8,16 +8,28 @@ and raised together in one `SchemaError`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import naming
 from .errors import Loc, Problem, SchemaError
-from .field_types import INT64_MAX, INT64_MIN, TYPES, FieldType, coerce_value, types_with
+from .field_types import (
+    DEFAULT_DECIMAL_PLACES,
+    DEFAULT_MAX_DIGITS,
+    ENUM_VALUE,
+    INT64_MAX,
+    INT64_MIN,
+    TYPES,
+    FieldType,
+    coerce_value,
+    types_with,
+)
 from .spec import (
     ACTIONS,
     AuthSpec,
@@ -179,6 +191,26 @@ class ModelField:
     is_password: bool = False
     is_username: bool = False
     server_set: bool = False  # timestamps: set by the server, read-only to clients
+    max_digits: int | None = None  # decimal
+    decimal_places: int | None = None  # decimal
+    values: tuple[str, ...] = ()  # enum
+    enum_class: str | None = None  # enum: its StrEnum, in the model's schemas module
+    module: str | None = None  # enum: the model's module
+
+    @property
+    def values_check(self) -> str:
+        """The name of an enum's CHECK constraint. It carries a digest of the values, so new
+        values make a new name, which Alembic's autogenerate compares (by name only)."""
+        digest = hashlib.sha256("\n".join(self.values).encode()).hexdigest()[:8]
+        return f"{self.name}_values_{digest}"
+
+    @property
+    def digits(self) -> int:
+        return self.max_digits or DEFAULT_MAX_DIGITS
+
+    @property
+    def places(self) -> int:
+        return DEFAULT_DECIMAL_PLACES if self.decimal_places is None else self.decimal_places
 
     @property
     def writable(self) -> bool:
@@ -467,6 +499,7 @@ class _Builder:
         self._check_required_cycles()
         self._check_identifier_lengths()
         self._model_options()
+        self._check_enum_classes()
         self._levels(user_model)
         self._owners(user_model)
         auth = AuthSettings(
@@ -525,6 +558,9 @@ class _Builder:
             if built is not None and built.name == "id":
                 continue
             if built is not None:
+                if built.type is FieldType.ENUM:
+                    built.module = module
+                    built.enum_class = name + naming.pascal_case(field_name)
                 fields.append(built)
         if spec.timestamps:
             for stamp in TIMESTAMP_FIELDS:
@@ -580,7 +616,15 @@ class _Builder:
                 loc + ("required",), "required: false needs a default or nullable: true"
             )
 
-        for option in ("min_length", "max_length", "ge", "le"):
+        for option in (
+            "min_length",
+            "max_length",
+            "ge",
+            "le",
+            "max_digits",
+            "decimal_places",
+            "values",
+        ):
             if getattr(spec, option) is not None and option not in spec.type.info.options:
                 kinds = " and ".join(types_with(option))
                 self.problems.add(loc + (option,), f"only {kinds} fields have {option}")
@@ -595,8 +639,18 @@ class _Builder:
             and spec.min_length > spec.max_length
         ):
             self.problems.add(loc + ("max_length",), "max_length is smaller than min_length")
+        if spec.type is FieldType.DECIMAL:
+            self._check_decimal(loc, spec, default if has_default else None)
+        if spec.type is FieldType.ENUM:
+            self._check_enum(loc, spec, default if has_default else None)
         if has_default and default is not None:
             self._check_default_range(loc + ("default",), spec, default, ge, le)
+        if spec.admin_only and not has_default and not spec.nullable:
+            self.problems.add(
+                loc + ("admin_only",),
+                "an admin_only field needs a default or nullable: true (a non-admin's "
+                "create leaves it out)",
+            )
         if spec.secret and spec.unique:
             self.problems.add(
                 loc + ("unique",),
@@ -621,7 +675,53 @@ class _Builder:
             description=spec.description,
             secret=spec.secret,
             admin_only=spec.admin_only,
+            max_digits=spec.max_digits,
+            decimal_places=spec.decimal_places,
+            values=tuple(spec.values or ()),
         )
+
+    def _check_decimal(self, loc: Loc, spec: FieldSpec, default: Any) -> None:
+        digits = spec.max_digits or DEFAULT_MAX_DIGITS
+        places = DEFAULT_DECIMAL_PLACES if spec.decimal_places is None else spec.decimal_places
+        if places > digits:
+            self.problems.add(
+                loc + ("decimal_places",),
+                f"decimal_places ({places}) exceeds max_digits ({digits})",
+            )
+        elif isinstance(default, Decimal):
+            sign, default_digits, exponent = default.as_tuple()
+            shown = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            whole = len(default_digits) - shown
+            if shown > places or whole > digits - places:
+                self.problems.add(
+                    loc + ("default",),
+                    f"{default} does not fit max_digits {digits} with {places} decimal places",
+                )
+
+    def _check_enum(self, loc: Loc, spec: FieldSpec, default: Any) -> None:
+        values = spec.values
+        if values is None:
+            self.problems.add(loc + ("values",), "an enum lists its values: values: [a, b]")
+            return
+        if not 1 <= len(values) <= 100:
+            self.problems.add(loc + ("values",), f"1 to 100 values, not {len(values)}")
+        members: dict[str, str] = {}
+        for i, value in enumerate(values):
+            if not ENUM_VALUE.fullmatch(value):
+                self.problems.add(
+                    loc + ("values", i),
+                    f"{value!r}: a value is letters, digits, _ and -, starts with a letter, "
+                    "and has at most 64 characters",
+                )
+                continue
+            member = enum_member(value)
+            if member in members:
+                self.problems.add(
+                    loc + ("values", i), f"{value!r} is the same value as {members[member]!r}"
+                )
+            members[member] = value
+        if default is not None and default not in values:
+            self.problems.add(loc + ("default",), f"{default!r} is not one of the values")
 
     def _int_bound(self, loc: Loc, bound: float | None) -> int | None:
         if bound is None:
@@ -741,6 +841,8 @@ class _Builder:
                 names = [("column", f.name)]
                 if f.unique:
                     names.append(("unique constraint", f"uq_{model.table}_{f.name}"))
+                if f.values:
+                    names.append(("check constraint", f"ck_{model.table}_{f.values_check}"))
                 if f.index or f.relation is not None:
                     names.append(("index", f"ix_{model.table}_{f.name}"))
                 if f.relation is not None:
@@ -752,6 +854,20 @@ class _Builder:
                             ("models", model.name, part, f.name), _length_message(kind, name)
                         )
                         break
+
+    def _check_enum_classes(self) -> None:
+        """An enum's StrEnum (OrderStatus) is a class name of its own in schemas/<model>.py."""
+        taken = set(self.models) | set(RESERVED_MODEL_NAMES)
+        for model in self.models.values():
+            generated = {model.name + suffix for suffix in GENERATED_SUFFIXES}
+            for f in model.fields:
+                if f.enum_class is not None and (f.enum_class in taken | generated):
+                    self.problems.add(
+                        ("models", model.name, "fields", f.name),
+                        f"its enum class {f.enum_class} would clash with a generated name; "
+                        "rename the field",
+                    )
+                taken.add(f.enum_class or "")
 
     # -- the user model -----------------------------------------------------------
 
@@ -1110,3 +1226,9 @@ def _length_message(kind: str, name: str) -> str:
 def _constraint_name(table: str, fields: list[str]) -> str:
     """The name of a unique constraint over several fields (see database.py)."""
     return f"uq_{table}_{'_'.join(fields)}"
+
+
+def enum_member(value: str) -> str:
+    """The StrEnum member that holds an enum value: `in-progress` -> in_progress."""
+    member = value.replace("-", "_")
+    return f"{member}_" if naming.is_keyword(member) else member

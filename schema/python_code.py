@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -64,4 +65,6 @@ def py(value: Any) -> str:
 
 def literal(value: Any) -> Code:
     """`py(value)` with the import it needs (a date is written `dt.date(...)`)."""
+    if isinstance(value, Decimal):
+        return Code(f'Decimal("{value}")', (Import("decimal", "Decimal"),))
     return Code(py(value), (DT,) if isinstance(value, dt.date) else ())

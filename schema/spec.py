@@ -119,6 +119,19 @@ class FieldSpec(_Spec):
     admin_only: bool = Field(
         False, description="Only an admin may set it; returned like any field."
     )
+    max_digits: Annotated[int, Field(ge=1, le=38)] | None = Field(
+        None, description="decimal: digits in all (default 12)."
+    )
+    decimal_places: Annotated[int, Field(ge=0, le=38)] | None = Field(
+        None, description="decimal: digits after the point (default 2)."
+    )
+    values: list[str] | None = Field(
+        None,
+        description=(
+            "enum: the allowed values, 1 to 100 distinct strings of letters, digits, _ and -, "
+            "each starting with a letter, at most 64 characters."
+        ),
+    )
 
 
 class RelationSpec(_Spec):

@@ -52,8 +52,14 @@ def test_the_names_type_annotations_use_are_reserved_field_names() -> None:
 @pytest.mark.parametrize("type_", list(FieldType))
 def test_samples_are_distinct_and_zero_is_a_value_of_the_type(type_: FieldType) -> None:
     info = TYPES[type_]
-    field = ModelField(name="f", type=type_)
-    assert info.coerce(info.zero) == info.zero
+    field = ModelField(name="f", type=type_, values=("a", "b"))  # values: an enum's
+    zero = info.zero_of(field)
+    if type_ is FieldType.EMAIL:
+        # No address is every row's: a new required e-mail column holds "" in existing rows,
+        # and the schema refuses it as a default.
+        assert zero == ""
+    else:
+        assert info.coerce(zero) == zero
     namespace = {
         "dt": __import__("datetime"),
         "FIRST_DAY": __import__("datetime").date(2024, 1, 1),

@@ -103,7 +103,7 @@ def test_type_aliases_are_case_insensitive(spelling: str, expected: FieldType) -
         assert project.model("Thing").field("x").type is expected
 
 
-@pytest.mark.parametrize("spelling", ["email", "uuid", "json", "varchar", "number", "list", ""])
+@pytest.mark.parametrize("spelling", ["uuid", "json", "varchar", "number", "list", "money", ""])
 def test_types_are_a_whitelist(spelling: str) -> None:
     assert paths({"models": {"Thing": {"fields": {"x": spelling}}}}) == [
         "models.Thing.fields.x.type"
@@ -887,3 +887,68 @@ def test_an_unknown_level_or_action_names_the_value() -> None:
         "apis.Post.read": True,
         "apis.Post.fetch": True,
     }
+
+
+# -- version 2 types and options ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "path", "words"),
+    [
+        ({"type": "decimal", "max_digits": 3, "decimal_places": 5}, "decimal_places", "exceeds"),
+        ({"type": "decimal", "decimal_places": 2, "default": "1.234"}, "default", "does not fit"),
+        ({"type": "decimal", "max_length": 3}, "max_length", "only"),
+        ({"type": "enum"}, "values", "lists its values"),
+        ({"type": "enum", "values": []}, "values", "1 to 100"),
+        ({"type": "enum", "values": ["a", "1b"]}, "values.1", "starts with a letter"),
+        ({"type": "enum", "values": ["in-a", "in_a"]}, "values.1", "same value"),
+        ({"type": "enum", "values": ["a", "b"], "default": "c"}, "default", "not one of"),
+        ({"type": "email", "default": "nope"}, "default", "e-mail"),
+        ({"type": "int", "values": ["a"]}, "values", "only enum"),
+        ({"type": "int", "max_digits": 3}, "max_digits", "only decimal"),
+        ({"type": "string", "admin_only": True}, "admin_only", "default or nullable"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_version_2_field_rules(spec: dict, path: str, words: str) -> None:
+    problems = schema.check({"models": {"Thing": {"fields": {"x": spec}}}})
+    assert [p.path for p in problems] == [f"models.Thing.fields.x.{path}"]
+    assert words in problems[0].msg
+
+
+def test_version_2_types_normalise() -> None:
+    project = schema.normalize(
+        {
+            "models": {
+                "Order": {
+                    "unique_together": [["code", "total"]],
+                    "search": ["code", "contact"],
+                    "fields": {
+                        "code": "string",
+                        "total": {"type": "decimal", "default": 0},
+                        "status": {"type": "enum", "values": ["new", "in-progress"]},
+                        "contact": {"type": "email", "admin_only": True, "nullable": True},
+                    },
+                }
+            }
+        }
+    )
+    order = project.model("Order")
+    assert (order.field("total").digits, order.field("total").places) == (12, 2)
+    assert order.field("status").enum_class == "OrderStatus"
+    assert order.field("status").values == ("new", "in-progress")
+    assert order.field("contact").admin_only
+    assert order.unique_together == [("code", "total")]
+    assert order.search == ["code", "contact"]
+
+
+def test_an_enum_class_that_clashes_is_refused() -> None:
+    problems = schema.check(
+        {
+            "models": {
+                "OrderStatus": {},
+                "Order": {"fields": {"status": {"type": "enum", "values": ["a"]}}},
+            }
+        }
+    )
+    assert [p.path for p in problems] == ["models.Order.fields.status"]

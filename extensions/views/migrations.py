@@ -60,6 +60,15 @@ def migration_tables(project: ProjectView) -> list[MigrationTable]:
                     t.deferred_fk_names.append(name)
                     fk = (f"op.f({name})", py(parent), f"[{py(f.name)}]", '["id"]', on_delete)
                     t.deferred_fks.append(Call("batch_op.create_foreign_key", fk))
+            if f.values:
+                name = py(f"ck_{model.table}_{f.values_check}")
+                check = f"sa.column({py(f.name)}).in_({py(list(f.values))})"
+                t.constraints.append(Call("sa.CheckConstraint", (check, f"name=op.f({name})")))
+        for group in model.unique_together:
+            name = py(f"uq_{model.table}_{'_'.join(group)}")
+            t.constraints.append(
+                Call("sa.UniqueConstraint", (*map(py, group), f"name=op.f({name})"))
+            )
         if model.is_user_model:
             t.columns.append(Call("sa.Column", ('"role"', ROLE_TYPE, "nullable=False")))
         created.add(model.table)

@@ -167,6 +167,11 @@ class ModelView:
         return self.model.owner_field
 
     @property
+    def admin_only(self) -> tuple[str, ...]:
+        """The fields only an admin sets (admin_only: true)."""
+        return tuple(f.name for f in self.writable if f.field.admin_only)
+
+    @property
     def direct_owner(self) -> str | None:
         """The FK to the user model that says whose record this is (from the token on create)."""
         if self.owner_field in (None, "id") or self.model.owner_parent is not None:
@@ -279,12 +284,12 @@ class ModelView:
     @property
     def admin_defaults(self) -> list[tuple[str, str]]:
         """(field, its type's zero value) for the admin made at startup."""
-        return [(f.name, literal(f.info.zero).text) for f in self.admin_fields]
+        return [(f.name, literal(f.info.zero_of(f.field)).text) for f in self.admin_fields]
 
     @property
     def admin_imports(self) -> str:
         """auth/admin.py's standard-library imports."""
-        zeros = [literal(f.info.zero) for f in self.admin_fields]
+        zeros = [literal(f.info.zero_of(f.field)) for f in self.admin_fields]
         return render_imports([Import("logging")], *(zero.imports for zero in zeros))
 
     @property

@@ -44,7 +44,8 @@ def column(f: FieldView) -> Column:
     """How a field is declared on its model."""
     field, info = f.field, f.info
     arguments: list[str] = []
-    imports: list[Import] = list(info.python.imports)
+    python = info.python_code(field)
+    imports: list[Import] = list(python.imports)
     if field.primary_key:
         arguments.append("primary_key=True")
     elif field.relation is not None:
@@ -68,7 +69,7 @@ def column(f: FieldView) -> Column:
         arguments.append("default=utcnow")
         if field.name == "updated_at":
             arguments.append("onupdate=utcnow")
-    annotation = f"{info.python.text} | None" if field.nullable else info.python.text
+    annotation = f"{python.text} | None" if field.nullable else python.text
     return Column(field.name, annotation, tuple(arguments), tuple(imports))
 
 
@@ -116,6 +117,21 @@ class OrmModule:
             relationships.append(Relationship(relation.attribute, py(target), tuple(arguments)))
         return relationships
 
+    @cached_property
+    def table_args(self) -> list[str]:
+        """`__table_args__` constraints: each enum's values, fields unique together."""
+        model = self.model.model
+        args = [
+            f"CheckConstraint(column({py(f.name)}).in_({py(list(f.values))}), "
+            f"name={py(f.values_check)})"
+            for f in model.fields
+            if f.values
+        ]
+        args += [
+            f"UniqueConstraint({', '.join(map(py, group))})" for group in model.unique_together
+        ]
+        return args
+
     @property
     def related_models(self) -> list[str]:
         """The other models its relationships name (imported for type checking only)."""
@@ -132,6 +148,10 @@ class OrmModule:
             needed.append(Import("sqlalchemy.orm", "relationship"))
         if self.related_models:
             needed.append(Import("typing", "TYPE_CHECKING"))
+        if any(f.values for f in self.model.model.fields):
+            needed += [Import("sqlalchemy", "CheckConstraint"), Import("sqlalchemy", "column")]
+        if self.model.model.unique_together:
+            needed.append(Import("sqlalchemy", "UniqueConstraint"))
         return render_imports(needed, *(c.imports for c in self.columns))
 
     @property

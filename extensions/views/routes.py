@@ -103,7 +103,23 @@ class Route:
 
     @property
     def needs_user(self) -> bool:
-        return self.owned or self.checks_role or self.sets_owner or self.keeps_owner or self.scoped
+        return (
+            self.owned
+            or self.checks_role
+            or self.sets_owner
+            or self.keeps_owner
+            or self.scoped
+            or self.checks_admin_only
+        )
+
+    @property
+    def checks_admin_only(self) -> bool:
+        """A write below admin level of a model with fields only an admin sets."""
+        return (
+            self.action in ("create", "update")
+            and self.level != "admin"
+            and bool(self.model.admin_only)
+        )
 
     @property
     def checks_role(self) -> bool:
@@ -164,7 +180,7 @@ class Route:
             codes.add(401)
         if self.level == "admin" or self.checks_role or self.sets_owner or self.keeps_owner:
             codes.add(403)
-        if self.checks_move:
+        if self.checks_move or self.checks_admin_only:
             codes.add(403)
         if self.action in ("detail", "update", "delete"):
             codes.add(404)
@@ -210,6 +226,8 @@ class RouterModule:
                 names.add("ensure_can_set_role")
                 if route.action == "update":
                     names.add("ensure_can_set_password")
+            if route.checks_admin_only:
+                names.add("ensure_admin_sets")
         return names
 
     @property

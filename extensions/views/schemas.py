@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..schema import Code, Import, literal, py
+from ..schema import Code, Import, enum_member, literal, py
 from .code import render_imports
 
 if TYPE_CHECKING:
@@ -47,9 +47,10 @@ CURRENT_PASSWORD = SchemaField(
 def _input(f: FieldView) -> tuple[Code, tuple[str, ...]]:
     """What a client sends for this field: its annotation, and its constraints."""
     field, info = f.field, f.info
-    annotation = USERNAME if field.is_username else info.input
+    # A username is compared trimmed and lower-cased (an e-mail type does that itself).
+    annotation = USERNAME if field.is_username and f.type != "email" else info.input_code(field)
     imports: list[Import] = []
-    constraints: list[str] = []
+    constraints: list[str] = list(info.input_constraints(field)) if info.input_constraints else []
     if field.min_length is not None:
         constraints.append(f"min_length={field.min_length}")
     if field.value_max_length is not None:
@@ -57,7 +58,7 @@ def _input(f: FieldView) -> tuple[Code, tuple[str, ...]]:
     if info.bounds is not None and (field.ge is not None or field.le is not None):
         # The input type's own bounds (Int64's) would win over the schema's: the field is
         # the plain Python type, with both bounds here.
-        annotation = info.python
+        annotation = info.python_code(field)
         low, high = info.bounds
         constraints.append(f"ge={field.ge if field.ge is not None else low.text}")
         constraints.append(f"le={field.le if field.le is not None else high.text}")
@@ -84,7 +85,9 @@ def create_field(f: FieldView, *, owner_optional: bool = False) -> SchemaField:
     nullable = field.nullable or owner_optional
     imports = list(annotation.imports)
     default: str | None = None
-    if field.has_default:
+    if field.has_default and field.enum_class is not None:
+        default = f"{field.enum_class}.{enum_member(field.default)}"
+    elif field.has_default:
         value = literal(field.default)
         default, imports = value.text, imports + list(value.imports)
     elif nullable:
@@ -104,19 +107,30 @@ def update_field(f: FieldView) -> SchemaField:
 
 
 def read_field(f: FieldView) -> SchemaField:
-    output = f.info.output
+    output = f.info.output_code(f.field)
     return SchemaField(f.name, _optional(output.text, f.field.nullable), imports=output.imports)
 
 
 def filter_field(f: FieldView) -> SchemaField:
     """A list filter: `?name=value`, absent by default."""
-    annotation = USERNAME if f.field.is_username else f.info.input
+    annotation = (
+        USERNAME if f.field.is_username and f.type != "email" else f.info.input_code(f.field)
+    )
     return SchemaField(f.name, f"{annotation.text} | None", "None", imports=annotation.imports)
 
 
 class SchemasModule:
     def __init__(self, model: ModelView) -> None:
         self.model = model
+
+    @property
+    def enums(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The StrEnum of each enum field: (class, [(member, value), ...])."""
+        return [
+            (f.field.enum_class, [(enum_member(v), py(v)) for v in f.field.values])
+            for f in self.model.fields
+            if f.field.enum_class is not None
+        ]
 
     @cached_property
     def create(self) -> list[SchemaField]:
@@ -161,9 +175,13 @@ class SchemasModule:
         needed.append(Import("typing", "ClassVar"))
         if model.is_user_model:
             needed.append(Import(f"models.{model.module}", "Role"))
+        if self.enums:
+            needed.append(Import("enum", "StrEnum"))
         fields = [*self.create, *self.update, *self.read, *self.filters]
         if model.is_user_model:
             fields += self.me_update
         if any(f.constraints for f in fields):
             needed.append(Import("pydantic", "Field"))
-        return render_imports(needed, *(f.imports for f in fields))
+        own = f"schemas.{model.module}"  # the enums defined here
+        imports = [[i for i in f.imports if i.module != own] for f in fields]
+        return render_imports(needed, *imports)

@@ -8,7 +8,9 @@ table (schema/field_types.py: `sample`, `invalid`, `capacity`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -37,6 +39,8 @@ class TestData:
         items: list[tuple[str, Code]] = []
         for f in model.writable:
             relation = f.field.relation
+            if f.field.admin_only:
+                continue  # server-managed: a create leaves it to its default
             if relation is None:
                 items.append((f.name, f.info.sample(f.field, "n")))
                 continue
@@ -115,7 +119,10 @@ class TestData:
             (
                 f
                 for f in self.model.writable
-                if f.relation is None and not f.field.is_password and f.field.readable
+                if f.relation is None
+                and not f.field.is_password
+                and f.field.readable
+                and not f.field.admin_only
             ),
             None,
         )
@@ -149,6 +156,37 @@ class TestData:
         ]
 
     @property
+    def unique_together(self) -> list[tuple[str, ...]]:
+        """Groups a test can repeat: every field in the payload, none unique on its own."""
+        model = self.model
+        in_payload = {f.name for f in model.writable if f.relation is None} | set(
+            self.required_fields
+        )
+        return [
+            group
+            for group in model.model.unique_together
+            if set(group) <= in_payload and not set(group) & set(model.unique_fields)
+        ]
+
+    @property
+    def admin_only_values(self) -> list[tuple[str, str]]:
+        """(field, a valid JSON value: its default) of each field only an admin sets."""
+        return [
+            (f.name, py(json_value(f.field.default)))
+            for f in self.model.writable
+            if f.field.admin_only
+        ]
+
+    @property
+    def emails(self) -> list[str]:
+        return [f.name for f in self.model.writable if f.type == "email" and f.field.readable]
+
+    @property
+    def decimals(self) -> list[tuple[str, int]]:
+        """(field, places) of each decimal a response shows."""
+        return [(f.name, f.field.places) for f in self.model.readable if f.type == "decimal"]
+
+    @property
     def resource_arguments(self) -> list[tuple[str, str]]:
         """(keyword, value) of this model's `Resource(...)` in tests/resources.py."""
         model = self.model
@@ -178,6 +216,7 @@ class TestData:
             "secret": model.secret_fields,
             "datetimes": self.datetime_fields,
             "self_references": self.self_references,
+            "emails": self.emails,
         }
         for name, values in groups.items():
             if values:
@@ -192,6 +231,15 @@ class TestData:
         if self.restricting_children:
             pairs = [f"(make_{child}, {py(fk)})" for child, fk in self.restricting_children]
             arguments.append(("restricting", collection(pairs)))
+        if self.unique_together:
+            groups_literal = [py(group) for group in self.unique_together]
+            arguments.append(("unique_together", collection(groups_literal)))
+        if self.admin_only_values:
+            pairs = [f"({py(name)}, {value})" for name, value in self.admin_only_values]
+            arguments.append(("admin_only", collection(pairs)))
+        if self.decimals:
+            pairs = [f"({py(name)}, {places})" for name, places in self.decimals]
+            arguments.append(("decimals", collection(pairs)))
         if self.capacity < 3:
             arguments.append(("capacity", str(self.capacity)))
         return arguments
@@ -206,6 +254,10 @@ NEEDS: dict[str, Callable[[ModelView], object]] = {
     "invalid": lambda m: m.tests.invalid_values,
     "restricting": lambda m: m.tests.restricting_children,
     "self_references": lambda m: m.tests.self_references,
+    "unique_together": lambda m: m.tests.unique_together,
+    "admin_only": lambda m: m.admin_only and m.endpoints["create"].level != "admin",
+    "emails": lambda m: m.tests.emails,
+    "decimals": lambda m: m.tests.decimals,
     "update_field": lambda m: m.tests.update_field,
     "filter_field": lambda m: m.tests.filter_field,
 }
@@ -342,3 +394,12 @@ class TestSuite:
             for name in value.constants
         }
         return [code.text for name, code in SAMPLE_CONSTANTS.items() if name in used]
+
+
+def json_value(value: object) -> object:
+    """A schema value as a JSON body holds it: dates and decimals as strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -34,7 +34,7 @@ INT64_MAX = 2**63 - 1
 # Stable constraint names, so migrations can alter and drop them later (SQLite too).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -79,7 +79,8 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
     }
     # Ids are never reused, not even a deleted row's (SQLite: AUTOINCREMENT).
-    __table_args__ = {"sqlite_autoincrement": True}
+    # A model with constraints of its own lists them before this: (*constraints, Base's).
+    __table_args__: Any = {"sqlite_autoincrement": True}
 
 
 def _create_engine(url: str) -> Engine:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel
 
 from auth.security import password_stamp, read_access_token
 from database import SessionDep
@@ -68,6 +69,17 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
 RequireAdmin = Depends(get_admin_user)
+
+
+def ensure_admin_sets(
+    user: User | None, data: BaseModel, admin_only: tuple[str, ...]
+) -> None:
+    """Fields only an admin sets (admin_only): anyone else who sends one gets 403."""
+    sent = [name for name in admin_only if name in data.model_fields_set]
+    if sent and (user is None or not user.is_admin):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"Only an admin can set {', '.join(sent)}"
+        )
 
 
 def ensure_can_set_role(user: User | None, role: Role | None) -> None:

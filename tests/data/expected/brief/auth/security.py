@@ -72,10 +72,12 @@ def read_access_token(token: str) -> AccessToken | None:
     except jwt.InvalidTokenError:
         return None
     subject, stamp = payload["sub"], payload["pwd"]
+    # A stamp is a hex digest: anything else (non-ASCII too) is no token of ours.
     if not (
         isinstance(subject, str)
         and _USER_ID.fullmatch(subject)
         and isinstance(stamp, str)
+        and stamp.isascii()
     ):
         return None
     user_id = int(subject)

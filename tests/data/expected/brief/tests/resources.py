@@ -28,6 +28,12 @@ class Resource:
     # children whose foreign key refuses the deletion of a record they refer to
     restricting: tuple[tuple[Callable[..., Any], str], ...] = ()
     self_references: tuple[str, ...] = ()  # foreign keys to the same model
+    unique_together: tuple[tuple[str, ...], ...] = ()  # fields unique as a group
+    admin_only: tuple[
+        tuple[str, Any], ...
+    ] = ()  # fields only an admin sets, a valid value
+    emails: tuple[str, ...] = ()  # e-mail fields: stored trimmed and lower-cased
+    decimals: tuple[tuple[str, int], ...] = ()  # decimal fields and their places
     owned_through: bool = False  # owned by the owner of the parent `owner_field` names
     # foreign keys to owned models: a non-admin may name only their own records
     owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()

@@ -263,6 +263,8 @@ def test_bad_tokens_are_401(client: TestClient, session: Session, user: Caller) 
         ),
         signed(pwd="a stamp of another password"),
         signed(pwd=7),
+        signed(pwd="été"),
+        signed(pwd="\ud800"),
         signed(sub="x"),
         signed(sub="-1"),
         signed(sub=f"{user_id}.0"),

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 import crud.customer
-from auth.deps import CurrentUser
+from auth.deps import CurrentUser, ensure_admin_sets
 from auth.rate_limit import ClientRateLimit, ensure_login_allowed, record_failed_login
 from auth.security import create_access_token, verify_password
 from database import SessionDep
@@ -40,11 +40,12 @@ class Token(BaseModel):
     "/register",
     response_model=CustomerRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409, 413, 429),
+    responses=error_responses(400, 403, 409, 413, 429),
     dependencies=[ClientRateLimit],
 )
 def register(data: CustomerRegister, session: SessionDep) -> Customer:
     """Create an account; its role is always `user`."""
+    ensure_admin_sets(None, data, ("loyalty_points",))
     return crud.customer.create_customer(session, CustomerCreate(**data.model_dump()))
 
 
@@ -91,6 +92,7 @@ def update_me(
 
     A new password ends every token issued before it, this one included: log in again.
     """
+    ensure_admin_sets(current_user, data, ("loyalty_points",))
     if "secret_hash" in data.model_fields_set:
         ensure_current_password(request, current_user, data.current_password)
     return crud.customer.update_customer(session, current_user, data)

@@ -28,6 +28,12 @@ logger = logging.getLogger("alembic.env")
 MIGRATION_LOCK_ID = 7_041_990
 
 
+CHECK_CONSTRAINTS_COMPARED = [
+    "alembic.autogenerate.*",
+    "alembic.autogenerate.checkconstraint_byname",
+]
+
+
 def render_item(
     type_: str, obj: Any, autogen_context: AutogenContext
 ) -> str | Literal[False]:
@@ -69,7 +75,7 @@ def zero_value(column: sa.Column[Any], now: datetime) -> Any:
         column_type = column_type.impl_instance
     if isinstance(column_type, sa.Enum):
         return None  # no zero value: the revision needs a hand-written value
-    if isinstance(column_type, sa.Integer | sa.Float):
+    if isinstance(column_type, sa.Integer | sa.Float | sa.Numeric):
         return text("0")
     if isinstance(column_type, sa.String):
         return ""
@@ -181,6 +187,9 @@ def run_migrations() -> None:
             compare_type=True,
             render_item=render_item,
             process_revision_directives=fill_new_required_columns,
+            # Named CHECK constraints are compared too: a value added to an enum field
+            # becomes a migration that replaces its constraint.
+            autogenerate_plugins=CHECK_CONSTRAINTS_COMPARED,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":

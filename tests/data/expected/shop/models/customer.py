@@ -26,6 +26,7 @@ class Customer(Base):
     full_name: Mapped[str] = mapped_column(String(255))
     birthday: Mapped[dt.date | None]
     loyalty_points: Mapped[int] = mapped_column(default=0)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     api_token: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16), default=Role.user

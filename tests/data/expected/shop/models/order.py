@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base, utcnow
@@ -14,9 +14,16 @@ if TYPE_CHECKING:
 
 class Order(Base):
     __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(
+            column("status").in_(["new", "paid", "shipped", "cancelled"]),
+            name="status_values_c6d49315",
+        ),
+        Base.__table_args__,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[str] = mapped_column(String(64), default="new")
     note: Mapped[str | None] = mapped_column(Text)
     shipped_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

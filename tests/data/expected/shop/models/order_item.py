@@ -1,6 +1,7 @@
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Numeric, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base
@@ -12,10 +13,14 @@ if TYPE_CHECKING:
 
 class OrderItem(Base):
     __tablename__ = "order_items"
+    __table_args__ = (
+        UniqueConstraint("order_id", "product_id"),
+        Base.__table_args__,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quantity: Mapped[int]
-    unit_price: Mapped[float]
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     order_id: Mapped[int] = mapped_column(
         ForeignKey("orders.id", ondelete="CASCADE"), index=True
     )

@@ -7,6 +7,7 @@ import crud.customer
 from auth.deps import (
     CurrentUser,
     RequireAdmin,
+    ensure_admin_sets,
     ensure_can_set_password,
     ensure_can_set_role,
 )
@@ -86,6 +87,7 @@ def update_customer(
         ensure_can_set_role(current_user, data.role)
     if "secret_hash" in data.model_fields_set:
         ensure_can_set_password(current_user)
+    ensure_admin_sets(current_user, data, ("loyalty_points",))
     return crud.customer.update_customer(
         session, customer, data, owner_scope(current_user)
     )

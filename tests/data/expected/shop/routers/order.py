@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
 
 import crud.order
-from auth.deps import CurrentUser, RequireAdmin
+from auth.deps import CurrentUser, RequireAdmin, ensure_admin_sets
 from auth.ownership import owner_of_new_record, owner_scope
 from database import RecordId, SessionDep
 from errors import error_responses
@@ -33,6 +33,7 @@ def get_order_or_404(
 def create_order(
     data: OrderCreate, session: SessionDep, current_user: CurrentUser
 ) -> Order:
+    ensure_admin_sets(current_user, data, ("status",))
     data.customer_id = owner_of_new_record(
         current_user, data.customer_id, "customer_id"
     )

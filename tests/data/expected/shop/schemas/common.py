@@ -1,6 +1,8 @@
 """Value types and list parameters shared by every model's schemas."""
 
+import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -39,6 +41,27 @@ UTCDateTime = Annotated[
     AfterValidator(_as_utc),
     PlainSerializer(datetime.isoformat, when_used="json"),
 ]
+
+
+def fixed_places(places: int) -> PlainSerializer:
+    """A decimal written as a JSON string with exactly `places` places: "9.90"."""
+    quantum = Decimal(1).scaleb(-places)
+    return PlainSerializer(
+        lambda value: str(value.quantize(quantum)), return_type=str, when_used="json"
+    )
+
+
+def _as_email(value: str) -> str:
+    address = value.strip().lower()
+    if not EMAIL_ADDRESS.fullmatch(address):
+        raise ValueError("is not an e-mail address")
+    return address
+
+
+# One @, a dot in the domain, no spaces or control characters.
+EMAIL_ADDRESS = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+")
+# An e-mail address, stored trimmed and lower-cased: " Ann@X.io" is "ann@x.io".
+Email = Annotated[str, AfterValidator(_as_email)]
 
 
 def normalize_username(username: str) -> str:

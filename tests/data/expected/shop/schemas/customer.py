@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from database import INT64_MAX
 from models.customer import Role
-from schemas.common import Changes, Int64, ListParams, Str, Username
+from schemas.common import Changes, Email, Int64, ListParams, Str, Username
 
 
 class CustomerRegister(BaseModel):
@@ -18,6 +18,7 @@ class CustomerRegister(BaseModel):
     full_name: Str = Field(max_length=255)
     birthday: dt.date | None = None
     loyalty_points: int = Field(0, ge=0, le=INT64_MAX)
+    contact_email: Email | None = Field(None, max_length=254)
     api_token: Str | None = Field(None, max_length=255)
 
 
@@ -40,6 +41,7 @@ class CustomerChanges(Changes):
     full_name: Str | None = Field(None, max_length=255)
     birthday: dt.date | None = None
     loyalty_points: int | None = Field(None, ge=0, le=INT64_MAX)
+    contact_email: Email | None = Field(None, max_length=254)
     api_token: Str | None = Field(None, max_length=255)
 
 
@@ -67,6 +69,7 @@ class CustomerRead(BaseModel):
     full_name: str
     birthday: dt.date | None
     loyalty_points: int
+    contact_email: str | None
     role: Role
 
 
@@ -77,4 +80,5 @@ class CustomerListParams(ListParams):
     full_name: Str | None = None
     birthday: dt.date | None = None
     loyalty_points: Int64 | None = None
+    contact_email: Email | None = None
     role: Role | None = None

@@ -1,14 +1,22 @@
+from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from schemas.common import Changes, Int64, ListParams, Str, UTCDateTime
+
+
+class OrderStatus(StrEnum):
+    new = "new"
+    paid = "paid"
+    shipped = "shipped"
+    cancelled = "cancelled"
 
 
 class OrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: Str = Field("new", max_length=20)
+    status: OrderStatus = OrderStatus.new
     note: Str | None = None
     shipped_at: UTCDateTime | None = None
     customer_id: Int64 | None = None
@@ -21,7 +29,7 @@ class OrderUpdate(Changes):
 
     _not_null: ClassVar[tuple[str, ...]] = ("status", "customer_id")
 
-    status: Str | None = Field(None, max_length=20)
+    status: OrderStatus | None = None
     note: Str | None = None
     shipped_at: UTCDateTime | None = None
     customer_id: Int64 | None = None
@@ -33,7 +41,7 @@ class OrderRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    status: str
+    status: OrderStatus
     note: str | None
     shipped_at: UTCDateTime | None
     created_at: UTCDateTime
@@ -46,7 +54,7 @@ class OrderRead(BaseModel):
 class OrderListParams(ListParams):
     _sortable: ClassVar[tuple[str, ...]] = tuple(OrderRead.model_fields)
 
-    status: Str | None = None
+    status: OrderStatus | None = None
     note: Str | None = None
     shipped_at: UTCDateTime | None = None
     created_at: UTCDateTime | None = None

@@ -1,15 +1,16 @@
-from typing import ClassVar
+from decimal import Decimal
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Changes, Int64, ListParams
+from schemas.common import Changes, Int64, ListParams, fixed_places
 
 
 class OrderItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: int = Field(ge=1, le=1000)
-    unit_price: FiniteFloat = Field(ge=0.0)
+    unit_price: Decimal = Field(max_digits=10, decimal_places=2, ge=0.0)
     order_id: Int64
     product_id: Int64
 
@@ -25,7 +26,7 @@ class OrderItemUpdate(Changes):
     )
 
     quantity: int | None = Field(None, ge=1, le=1000)
-    unit_price: FiniteFloat | None = Field(None, ge=0.0)
+    unit_price: Decimal | None = Field(None, max_digits=10, decimal_places=2, ge=0.0)
     order_id: Int64 | None = None
     product_id: Int64 | None = None
 
@@ -35,7 +36,7 @@ class OrderItemRead(BaseModel):
 
     id: int
     quantity: int
-    unit_price: float
+    unit_price: Annotated[Decimal, fixed_places(2)]
     order_id: int
     product_id: int
 
@@ -44,6 +45,6 @@ class OrderItemListParams(ListParams):
     _sortable: ClassVar[tuple[str, ...]] = tuple(OrderItemRead.model_fields)
 
     quantity: Int64 | None = None
-    unit_price: FiniteFloat | None = None
+    unit_price: Decimal | None = None
     order_id: Int64 | None = None
     product_id: Int64 | None = None

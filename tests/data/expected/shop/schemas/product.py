@@ -1,9 +1,10 @@
 import datetime as dt
-from typing import ClassVar
+from decimal import Decimal
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Changes, ListParams, Str
+from schemas.common import Changes, ListParams, Str, fixed_places
 
 
 class ProductCreate(BaseModel):
@@ -11,7 +12,7 @@ class ProductCreate(BaseModel):
 
     sku: Str = Field(max_length=32)
     name: Str = Field(max_length=255)
-    price: FiniteFloat = Field(ge=0.0)
+    price: Decimal = Field(max_digits=10, decimal_places=2, ge=0.0)
     in_stock: bool = True
     released_on: dt.date = dt.date(2024, 1, 1)
 
@@ -29,7 +30,7 @@ class ProductUpdate(Changes):
 
     sku: Str | None = Field(None, max_length=32)
     name: Str | None = Field(None, max_length=255)
-    price: FiniteFloat | None = Field(None, ge=0.0)
+    price: Decimal | None = Field(None, max_digits=10, decimal_places=2, ge=0.0)
     in_stock: bool | None = None
     released_on: dt.date | None = None
 
@@ -40,7 +41,7 @@ class ProductRead(BaseModel):
     id: int
     sku: str
     name: str
-    price: float
+    price: Annotated[Decimal, fixed_places(2)]
     in_stock: bool
     released_on: dt.date
 
@@ -50,6 +51,6 @@ class ProductListParams(ListParams):
 
     sku: Str | None = None
     name: Str | None = None
-    price: FiniteFloat | None = None
+    price: Decimal | None = None
     in_stock: bool | None = None
     released_on: dt.date | None = None

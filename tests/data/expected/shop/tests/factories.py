@@ -45,7 +45,7 @@ def customer_payload(
         "secret_hash": text_value("secret_hash", n, 8, 60),
         "full_name": text_value("full_name", n, 1, 255),
         "birthday": (FIRST_DAY + dt.timedelta(days=n % 3000)).isoformat(),
-        "loyalty_points": 1 + n,
+        "contact_email": f"user{n}@example.com",
         "api_token": text_value("api_token", n, 1, 255),
     }
     return {**payload, **overrides}
@@ -75,7 +75,7 @@ def product_payload(
     payload: dict[str, Any] = {
         "sku": text_value("sku", n, 1, 32),
         "name": text_value("name", n, 1, 255),
-        "price": 1000.0 * (n % 997) / 997,
+        "price": str(1 + n % 99999999) + ".00",
         "in_stock": n % 2 == 0,
         "released_on": (FIRST_DAY + dt.timedelta(days=n % 3000)).isoformat(),
     }
@@ -124,7 +124,6 @@ def order_payload(
     """A valid JSON body for POST /orders; `owner` owns what it refers to."""
     n = next(_numbers["Order"])
     payload: dict[str, Any] = {
-        "status": text_value("status", n, 1, 20),
         "note": text_value("note", n, 1, 60),
         "shipped_at": (FIRST_MINUTE + dt.timedelta(minutes=n)).isoformat(),
     }
@@ -151,7 +150,7 @@ def order_item_payload(
     n = next(_numbers["OrderItem"])
     payload: dict[str, Any] = {
         "quantity": 1 + n % 1000,
-        "unit_price": 1000.0 * (n % 997) / 997,
+        "unit_price": str(1 + n % 99999999) + ".00",
     }
     if "order_id" not in overrides:
         payload["order_id"] = make_order(session, owner).id

@@ -39,6 +39,12 @@ class Resource:
     # children whose foreign key refuses the deletion of a record they refer to
     restricting: tuple[tuple[Callable[..., Any], str], ...] = ()
     self_references: tuple[str, ...] = ()  # foreign keys to the same model
+    unique_together: tuple[tuple[str, ...], ...] = ()  # fields unique as a group
+    admin_only: tuple[
+        tuple[str, Any], ...
+    ] = ()  # fields only an admin sets, a valid value
+    emails: tuple[str, ...] = ()  # e-mail fields: stored trimmed and lower-cased
+    decimals: tuple[tuple[str, int], ...] = ()  # decimal fields and their places
     owned_through: bool = False  # owned by the owner of the parent `owner_field` names
     # foreign keys to owned models: a non-admin may name only their own records
     owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
@@ -87,17 +93,20 @@ RESOURCES = {
         not_null=("login", "secret_hash", "full_name", "loyalty_points"),
         unique=("login",),
         secret=("secret_hash", "api_token"),
+        emails=("contact_email",),
         invalid=(
             ("login", "x" * 41),
             ("secret_hash", "nul \x00 byte"),
             ("full_name", "x" * 256),
             ("birthday", "not a date"),
             ("loyalty_points", 9223372036854775808),
+            ("contact_email", "not an address"),
             ("api_token", "x" * 256),
         ),
         update_field="login",
         filter_field="login",
         restricting=((make_order, "customer_id"),),
+        admin_only=(("loyalty_points", 0),),
     ),
     "Order": Resource(
         name="Order",
@@ -117,12 +126,13 @@ RESOURCES = {
         references=("customer_id", "referrer_id", "shipping_address_id"),
         datetimes=("shipped_at", "created_at", "updated_at"),
         invalid=(
-            ("status", "x" * 21),
+            ("status", "not one of the values"),
             ("note", "nul \x00 byte"),
             ("shipped_at", "not a date"),
         ),
-        update_field="status",
+        update_field="note",
         filter_field="status",
+        admin_only=(("status", "new"),),
     ),
     "OrderItem": Resource(
         name="OrderItem",
@@ -142,9 +152,11 @@ RESOURCES = {
         required=("quantity", "unit_price", "order_id", "product_id"),
         not_null=("quantity", "unit_price", "order_id", "product_id"),
         references=("order_id", "product_id"),
-        invalid=(("quantity", 1001), ("unit_price", "not a number")),
+        invalid=(("quantity", 1001), ("unit_price", "0.111")),
         update_field="quantity",
         filter_field="quantity",
+        unique_together=(("order_id", "product_id"),),
+        decimals=(("unit_price", 2),),
     ),
     "Product": Resource(
         name="Product",
@@ -164,13 +176,14 @@ RESOURCES = {
         invalid=(
             ("sku", "x" * 33),
             ("name", "x" * 256),
-            ("price", "not a number"),
+            ("price", "0.111"),
             ("in_stock", "maybe"),
             ("released_on", "not a date"),
         ),
         update_field="sku",
         filter_field="sku",
         restricting=((make_order_item, "product_id"),),
+        decimals=(("price", 2),),
     ),
 }
 

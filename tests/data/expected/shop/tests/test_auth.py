@@ -55,6 +55,16 @@ def test_register_cannot_choose_a_role(client: TestClient, session: Session) -> 
     assert client.post("/auth/register", json=payload).status_code in (403, 422)
 
 
+def test_register_cannot_set_loyalty_points(
+    client: TestClient, session: Session
+) -> None:
+    # Only an admin sets it (admin_only), on register and PATCH /auth/me too.
+    payload = {**customer_payload(session), "loyalty_points": 0}
+    response = client.post("/auth/register", json=payload)
+    assert response.status_code == 403, response.text
+    assert "loyalty_points" in response.json()["detail"]
+
+
 def test_register_a_taken_username_is_409(client: TestClient, session: Session) -> None:
     payload = customer_payload(session)
     assert client.post("/auth/register", json=payload).status_code == 201
@@ -242,6 +252,19 @@ def test_only_an_admin_sets_a_password_through_the_user_routes(
     assert client.get("/auth/me", headers=user.headers).status_code == 200
 
 
+def test_me_cannot_set_loyalty_points(
+    client: TestClient, user: Caller, admin: Caller
+) -> None:
+    response = client.patch(
+        "/auth/me", json={"loyalty_points": 0}, headers=user.headers
+    )
+    assert response.status_code == 403, response.text
+    response = client.patch(
+        "/auth/me", json={"loyalty_points": 0}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_me_cannot_change_own_role(client: TestClient, user: Caller) -> None:
     response = client.patch("/auth/me", json={"role": "admin"}, headers=user.headers)
     assert response.status_code in (403, 422)
@@ -277,6 +300,8 @@ def test_bad_tokens_are_401(client: TestClient, session: Session, user: Caller) 
         ),
         signed(pwd="a stamp of another password"),
         signed(pwd=7),
+        signed(pwd="été"),
+        signed(pwd="\ud800"),
         signed(sub="x"),
         signed(sub="-1"),
         signed(sub=f"{user_id}.0"),

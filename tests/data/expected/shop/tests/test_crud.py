@@ -119,6 +119,97 @@ def test_create_with_a_taken_unique_value_is_409(
     )
 
 
+@pytest.mark.parametrize(("resource", "fields"), cases("create", "unique_together"))
+def test_create_with_values_taken_together_is_409(
+    client: TestClient,
+    session: Session,
+    admin: Caller,
+    resource: Resource,
+    fields: tuple[str, ...],
+) -> None:
+    first = resource.payload(session)
+    assert (
+        client.post(resource.url, json=first, headers=admin.headers).status_code == 201
+    )
+    second = resource.payload(session, **{name: first[name] for name in fields})
+    response = client.post(resource.url, json=second, headers=admin.headers)
+    assert response.status_code == 409, response.text
+    assert all(name in response.json()["detail"] for name in fields), response.text
+
+
+@pytest.mark.parametrize(
+    ("resource", "admin_only"),
+    [
+        pytest.param(r, item, id=f"{r.name}-{item[0]}")
+        for r in with_endpoint("create")
+        if r.levels["create"] != "admin"
+        for item in r.admin_only
+    ],
+)
+def test_only_an_admin_sets_an_admin_only_field(
+    client: TestClient,
+    session: Session,
+    user: Caller,
+    admin: Caller,
+    resource: Resource,
+    admin_only: tuple[str, Any],
+) -> None:
+    field, value = admin_only
+    payload = {**resource.payload(session, user.id), field: value}
+    response = client.post(resource.url, json=payload, headers=user.headers)
+    assert response.status_code == 403, response.text
+    assert field in response.json()["detail"]
+    response = client.post(resource.url, json=payload, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    record_url = f"{resource.url}/{response.json()['id']}"
+    if resource.levels.get("update") not in (None, "admin"):
+        changed = client.patch(
+            record_url, json={field: payload[field]}, headers=user.headers
+        )
+        assert changed.status_code in (403, 404), changed.text
+
+
+@pytest.mark.parametrize(("resource", "field"), cases("create", "emails"))
+def test_an_email_is_stored_trimmed_and_lower_cased(
+    client: TestClient, session: Session, admin: Caller, resource: Resource, field: str
+) -> None:
+    payload = resource.payload(session)
+    sent = f"  {payload[field].upper()} "
+    response = client.post(
+        resource.url, json={**payload, field: sent}, headers=admin.headers
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()[field] == sent.strip().lower()
+    payload = resource.payload(session, **{field: "no at sign"})
+    assert (
+        client.post(resource.url, json=payload, headers=admin.headers).status_code
+        == 422
+    )
+
+
+@pytest.mark.parametrize(("resource", "decimal"), cases("create", "decimals"))
+def test_a_decimal_is_written_with_its_places(
+    client: TestClient,
+    session: Session,
+    admin: Caller,
+    resource: Resource,
+    decimal: tuple[str, int],
+) -> None:
+    field, places = decimal
+    payload = resource.payload(session)
+    response = client.post(resource.url, json=payload, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    written = response.json()[field]
+    assert isinstance(written, str)
+    assert len(written.partition(".")[2]) == places
+    too_precise = written + "1" if places else written + ".1"
+    payload = resource.payload(session, **{field: too_precise})
+    assert (
+        client.post(resource.url, json=payload, headers=admin.headers).status_code
+        == 422
+    )
+
+
 @each("list")
 def test_list_pages_with_a_total(
     client: TestClient, session: Session, admin: Caller, resource: Resource

@@ -73,6 +73,9 @@ def test_a_revision_gives_new_required_columns_to_existing_rows(
         sa.Column("added_datetime", database.UTCDateTime(), nullable=False)
     )
     table.append_column(sa.Column("added_date", sa.Date(), nullable=False))
+    table.append_column(sa.Column("added_decimal", sa.Numeric(12, 2), nullable=False))
+    table.append_column(sa.Column("added_enum", sa.String(64), nullable=False))
+    table.append_column(sa.Column("added_email", sa.String(254), nullable=False))
     monkeypatch.setattr(database.Base, "metadata", metadata)
     command.revision(
         config, "add columns", autogenerate=True, version_path=str(tmp_path)
@@ -100,3 +103,6 @@ def test_a_revision_gives_new_required_columns_to_existing_rows(
     assert rows[0]["added_bool"] is False
     assert isinstance(rows[0]["added_datetime"], dt.datetime)
     assert isinstance(rows[0]["added_date"], dt.date)
+    assert rows[0]["added_decimal"] == 0
+    assert rows[0]["added_enum"] == ""
+    assert rows[0]["added_email"] == ""

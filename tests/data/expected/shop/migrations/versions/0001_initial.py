@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("full_name", sa.String(length=255), nullable=False),
         sa.Column("birthday", sa.Date(), nullable=True),
         sa.Column("loyalty_points", BIG_INTEGER, nullable=False),
+        sa.Column("contact_email", sa.String(length=254), nullable=True),
         sa.Column("api_token", sa.String(length=255), nullable=True),
         sa.Column(
             "role",
@@ -42,7 +43,7 @@ def upgrade() -> None:
         sa.Column("id", BIG_INTEGER, nullable=False),
         sa.Column("sku", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("price", sa.Double(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=10, scale=2), nullable=False),
         sa.Column("in_stock", sa.Boolean(), nullable=False),
         sa.Column("released_on", sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
@@ -68,7 +69,7 @@ def upgrade() -> None:
     op.create_table(
         "orders",
         sa.Column("id", BIG_INTEGER, nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -77,6 +78,10 @@ def upgrade() -> None:
         sa.Column("referrer_id", BIG_INTEGER, nullable=True),
         sa.Column("shipping_address_id", BIG_INTEGER, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+        sa.CheckConstraint(
+            sa.column("status").in_(["new", "paid", "shipped", "cancelled"]),
+            name=op.f("ck_orders_status_values_c6d49315"),
+        ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["shop_customers.id"],
@@ -106,7 +111,7 @@ def upgrade() -> None:
         "order_items",
         sa.Column("id", BIG_INTEGER, nullable=False),
         sa.Column("quantity", BIG_INTEGER, nullable=False),
-        sa.Column("unit_price", sa.Double(), nullable=False),
+        sa.Column("unit_price", sa.Numeric(precision=10, scale=2), nullable=False),
         sa.Column("order_id", BIG_INTEGER, nullable=False),
         sa.Column("product_id", BIG_INTEGER, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
@@ -121,6 +126,9 @@ def upgrade() -> None:
             ["products.id"],
             name=op.f("fk_order_items_product_id_products"),
             ondelete="RESTRICT",
+        ),
+        sa.UniqueConstraint(
+            "order_id", "product_id", name=op.f("uq_order_items_order_id_product_id")
         ),
         sqlite_autoincrement=True,
     )
