@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..schema import Import, Level, Model, ModelField, Project
-from ..schema.field_types import FieldType
 from .imports import Imports
+from .schema import FieldType, Import, Level, Model, ModelField, Project
 
 RANGES = ("gt", "gte", "lt", "lte")
 # The operators beside `field=value` that fit each type; a nullable field adds `isnull`.
