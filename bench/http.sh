@@ -23,6 +23,8 @@
 #   BENCH_COPIER=<this repo>/.venv/bin/copier
 #   BENCH_PROJECT=<dir>      benchmark an already generated project instead of rendering one
 #   BENCH_OUT=<dir>          where to put the project and the log (default: a new /tmp dir)
+#   BENCH_QUERIES=1          then list_queries.py: a filtered, sorted list and a list with
+#                            ?expand=, beside the plain list (0 skips them)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -72,5 +74,13 @@ if [[ -n "$run_dir" && -d "$run_dir" ]]; then
     if (( n > 0 )); then echo "# WARNING: $f has $n access-log lines" >&2; fi
   done
   echo "# generated server log lines (round 1): $(cat "$run_dir"/generated-r1.log 2>/dev/null | wc -l)" >&2
+fi
+
+# Two more ops beside the plain list, on the same project: a filtered, sorted list and a list
+# with ?expand= (bench/list_queries.py; BENCH_QUERIES=0 skips them).
+if [[ "${BENCH_QUERIES:-1}" == 1 ]]; then
+  echo "# list queries: bench/list_queries.py $PROJECT (log: $OUT/list_queries.log)" >&2
+  "$REPO/.venv/bin/python" "$HERE/list_queries.py" "$PROJECT" --seconds "${BENCH_SOLO:-3}" \
+    | tee "$OUT/list_queries.log" || rc=1
 fi
 exit "$rc"

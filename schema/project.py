@@ -65,6 +65,8 @@ RESERVED_FIELDS = {
     "limit": "it is a list parameter",
     "offset": "it is a list parameter",
     "sort": "it is a list parameter",
+    "q": "it is a list parameter (search)",
+    "expand": "it is a list and detail parameter (embedding related records)",
     "metadata": "SQLAlchemy reserves it on models",
     "registry": "SQLAlchemy reserves it on models",
     "self": "the models' constructor takes it",
@@ -84,6 +86,8 @@ CLASS_BODY_NAMES = {
     "ClassVar",
     "Role",
     "utcnow",
+    "CommaList",
+    "embedded",
 }
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 
@@ -124,6 +128,7 @@ RESERVED_MODULES = {
     "database",
     "deps",
     "errors",
+    "expand",
     "func",
     "health",
     "middleware",
@@ -132,6 +137,7 @@ RESERVED_MODULES = {
     "models",
     "params",
     "payload",
+    "queries",
     "query",
     "request",
     "response",
@@ -148,7 +154,16 @@ RESERVED_MODULES = {
     "types",
 }
 RESERVED_PATHS = {"auth", "health", "docs", "redoc", "openapi.json", "static"}
-GENERATED_SUFFIXES = ("Create", "Update", "Read", "ListParams", "Dep", "Register", "MeUpdate")
+GENERATED_SUFFIXES = (
+    "Create",
+    "Update",
+    "Read",
+    "ListParams",
+    "DetailParams",
+    "Dep",
+    "Register",
+    "MeUpdate",
+)
 
 
 @dataclass
@@ -589,6 +604,10 @@ class _Builder:
             )
         elif name in RESERVED_FIELDS:
             self.problems.add(loc, f"{name!r} is reserved: {RESERVED_FIELDS[name]}")
+        elif "__" in name:
+            self.problems.add(
+                loc, "'__' is reserved for list operators (title__icontains): use one '_'"
+            )
         elif name in PYDANTIC_ATTRIBUTES or name.startswith("model_"):
             self.problems.add(loc, f"{name!r} would shadow a Pydantic model attribute")
         elif name in CLASS_BODY_NAMES:

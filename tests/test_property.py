@@ -204,6 +204,7 @@ def field_name_ok(name: str) -> bool:
         and name not in PYDANTIC_ATTRIBUTES
         and name not in CLASS_BODY_NAMES
         and not name.startswith("model_")
+        and "__" not in name  # list operators: title__icontains
         and name.lower() not in ("id", "created_at", "updated_at", "role")
     )
 

@@ -680,6 +680,26 @@ def test_role_is_reserved_on_the_user_model_only() -> None:
     assert schema.check({"models": {"Job": {"fields": {"role": "string"}}}}) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("title__icontains", "'__' is reserved for list operators"),
+        ("due__", "'__' is reserved for list operators"),
+        ("q", "list parameter"),
+        ("expand", "list and detail parameter"),
+    ],
+)
+def test_list_query_names_are_reserved(name: str, words: str) -> None:
+    problems = schema.check({"models": {"Post": {"fields": {name: "string"}}}})
+    assert [p.path for p in problems] == [f"models.Post.fields.{name}"]
+    assert words in problems[0].msg
+
+
+@pytest.mark.parametrize("name", ["Queries", "Expand"])
+def test_models_whose_modules_the_list_queries_take_are_refused(name: str) -> None:
+    assert paths({"models": {name: {"fields": {"title": "string"}}}}) == [f"models.{name}"]
+
+
 def test_user_model_must_exist() -> None:
     assert paths({"models": {"Post": {}}, "auth": {"user_model": "Member"}}) == ["auth.user_model"]
 

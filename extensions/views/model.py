@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..queries import ModelQueries
 from ..schema import Import, Level, Model, ModelField, OnDelete, Relation, TypeInfo, literal
 from .code import render_imports
 
@@ -53,6 +54,11 @@ class ModelView:
         self.fields = [FieldView(f, self) for f in self.model.fields]
 
     # its generated files ----------------------------------------------------------------
+
+    @cached_property
+    def queries(self) -> ModelQueries:
+        """Its list queries: operators, `q`, `expand` (extensions/queries.py)."""
+        return ModelQueries(self.model, self.project.project)
 
     @cached_property
     def orm(self) -> OrmModule:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..imports import natural_key
+from ..queries import ProjectQueries
 from ..schema import ROUTES, TYPES, AuthSettings, Import, Project, py
 from .code import collection, render_imports
 from .migrations import MigrationTable, migration_tables
@@ -28,6 +29,11 @@ class ProjectView:
     @property
     def name(self) -> str:
         return self.project.name
+
+    @cached_property
+    def queries(self) -> ProjectQueries:
+        """The list queries' project-wide parts (extensions/queries.py)."""
+        return ProjectQueries([m.queries for m in self.models], self.project)
 
     @property
     def user(self) -> ModelView:

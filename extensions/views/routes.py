@@ -41,6 +41,9 @@ class Route:
             arguments.append(f"response_model={name}Read")
         if self.action == "create":
             arguments.append("status_code=status.HTTP_201_CREATED")
+        if self.action != "delete" and self.model.queries.embedded:
+            # A related record is in the output only when ?expand= embedded it.
+            arguments.append("response_model_exclude_unset=True")
         if self.action == "delete":
             arguments.append("status_code=status.HTTP_204_NO_CONTENT")
         if self.error_codes:
@@ -74,14 +77,39 @@ class Route:
             "update": [record, f"data: {model.name}Update", "session: SessionDep"],
             "delete": [record, "session: SessionDep"],
         }[self.action]
+        if self.expands and self.action == "detail":
+            parameters.append(f"params: Annotated[{model.name}DetailParams, Query()]")
         if self.user_dep:
             parameters.append(f"current_user: {self.user_dep}")
+        if self.reads_token:
+            parameters.append("token: BearerToken")
         return parameters
 
     @property
     def returns(self) -> str:
-        name = self.model.name
+        # A route that expands returns Read shapes, with the related records embedded.
+        name = f"{self.model.name}Read" if self.expands else self.model.name
         return {"list": f"list[{name}]", "delete": "None"}.get(self.action, name)
+
+    # ?expand= -----------------------------------------------------------------------------
+
+    @property
+    def expands(self) -> bool:
+        """The route takes `?expand=`: what it may embed depends on the caller."""
+        return self.action in self.model.queries.expands_on
+
+    @property
+    def reads_token(self) -> bool:
+        """A public route that expands reads the caller only when asked to: loading them
+        for every request would cost what the route itself does."""
+        return self.expands and not self.user_dep
+
+    @property
+    def expansions_call(self) -> str:
+        model = self.model.name
+        if self.reads_token:
+            return f"expansions_for_token({model}, params.expand, session, token)"
+        return f"expansions({model}, params.expand, current_user)"
 
     # who may call it ----------------------------------------------------------------------
 
@@ -98,7 +126,8 @@ class Route:
     def user_dep(self) -> str | None:
         """The `current_user` parameter's type, when the route looks at the user."""
         if not self.needs_user:
-            return None
+            # What a caller may expand depends on who they are: the guard stays the level's.
+            return "CurrentUser" if self.expands and self.level != "public" else None
         return {"public": "OptionalUser", "admin": "AdminUser"}.get(self.level, "CurrentUser")
 
     @property
@@ -182,6 +211,8 @@ class Route:
             codes.add(403)
         if self.checks_move or self.checks_admin_only:
             codes.add(403)
+        if self.expands:
+            codes.update((401, 403))  # a relation the caller may not read
         if self.action in ("detail", "update", "delete"):
             codes.add(404)
         if self.action in ("create", "update") and self.model.unique_fields:
@@ -263,6 +294,17 @@ class RouterModule:
             needed.append(Import("typing", "Annotated"))
         if "update" in routes:
             schemas.append(f"{name}Update")
+        for route in routes.values():
+            if route.expands:
+                expansions = "expansions_for_token" if route.reads_token else "expansions"
+                needed.append(Import("auth.expand", expansions))
+                embed = "embed" if route.action == "list" else "embed_one"
+                needed.append(Import("crud.queries", embed))
+            if route.reads_token:
+                needed.append(Import("auth.expand", "BearerToken"))
+        if "detail" in model.queries.expands_on:
+            schemas.append(f"{name}DetailParams")
+            needed += [Import("fastapi", "Query"), Import("typing", "Annotated")]
         if "delete" in routes:
             needed.append(Import("fastapi", "status"))
         needed += [Import(f"schemas.{model.module}", schema) for schema in schemas]

@@ -158,14 +158,43 @@ class SchemasModule:
         fields = [read_field(f) for f in self.model.readable]
         if self.model.is_user_model:
             fields.append(SchemaField("role", "Role"))
+        embedded = (Import("schemas.queries", "embedded"),)
+        for name, annotation in self.model.queries.embedded_fields:
+            fields.append(SchemaField(name, annotation, "embedded()", imports=embedded))
         return fields
 
     @cached_property
     def filters(self) -> list[SchemaField]:
-        fields = [filter_field(f) for f in self.model.filterable]
+        """`field=` and its operators (`field__gte=`, ...) a field at a time, then `q` and
+        `expand` (extensions/queries.py)."""
+        fields = []
+        for f in self.model.filterable:
+            equal = filter_field(f)
+            fields.append(equal)
+            value_type = equal.annotation.removesuffix(" | None")
+            for name, annotation, imports in self.model.queries.operator_fields(
+                f.field, value_type
+            ):
+                fields.append(SchemaField(name, annotation, "None", (), (*equal.imports, *imports)))
         if self.model.is_user_model:
             fields.append(SchemaField("role", "Role | None", "None"))
-        return fields
+        return fields + [self._parameter(name) for name, _ in self.model.queries.parameters]
+
+    def _parameter(self, name: str) -> SchemaField:
+        description = dict(self.model.queries.parameters)[name]
+        text = (Import("schemas.common", "Str"),)
+        return SchemaField(name, "Str | None", "None", (f"description={py(description)}",), text)
+
+    @property
+    def detail_params(self) -> list[SchemaField]:
+        """<Model>DetailParams' fields: `expand`, where the detail route takes it."""
+        return [self._parameter("expand")] if "detail" in self.model.queries.expands_on else []
+
+    @property
+    def sortable(self) -> str:
+        """The `_sortable` tuple: the Read shape's own fields, never an embedded record."""
+        names = [f.name for f in self.model.readable]
+        return py(tuple(names + (["role"] if self.model.is_user_model else [])))
 
     @property
     def imports(self) -> str:
@@ -177,7 +206,9 @@ class SchemasModule:
             needed.append(Import(f"models.{model.module}", "Role"))
         if self.enums:
             needed.append(Import("enum", "StrEnum"))
-        fields = [*self.create, *self.update, *self.read, *self.filters]
+        if self.model.queries.type_checking_imports:
+            needed.append(Import("typing", "TYPE_CHECKING"))
+        fields = [*self.create, *self.update, *self.read, *self.filters, *self.detail_params]
         if model.is_user_model:
             fields += self.me_update
         if any(f.constraints for f in fields):

@@ -242,6 +242,9 @@ class TestData:
             arguments.append(("decimals", collection(pairs)))
         if self.capacity < 3:
             arguments.append(("capacity", str(self.capacity)))
+        for line in model.queries.resource_lines:  # operators, search, expandable
+            keyword, value = line.split("=", 1)
+            arguments.append((keyword, value))
         return arguments
 
 

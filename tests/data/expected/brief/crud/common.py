@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from crud.ownership import OWNED_BY
+from crud.queries import Column, conditions
 from database import Base
 from errors import RecordInUse, ReferenceNotFound
 from schemas.common import ListParams
 
 ModelT = TypeVar("ModelT", bound=Base)
-LIST_PARAMETERS = {"limit", "offset", "sort"}  # the rest of a ListParams are filters
 
 
 def paginate(
@@ -21,19 +21,18 @@ def paginate(
     model: type[ModelT],
     params: ListParams,
     *only: ColumnElement[bool],
+    search: Sequence[Column] = (),
 ) -> tuple[list[ModelT], int]:
     """One page of rows and the total count: two queries, whatever the page size.
 
-    `only` narrows the rows before the client's filters apply (a non-admin's own records).
+    `only` narrows the rows before the client's filters apply (a non-admin's own records);
+    `search` are the columns `q` searches.
     """
-    filters = params.model_dump(exclude=LIST_PARAMETERS, exclude_none=True)
-    total = session.scalar(
-        select(func.count()).select_from(model).where(*only).filter_by(**filters)
-    )
+    where = [*only, *conditions(model, params, search)]
+    total = session.scalar(select(func.count()).select_from(model).where(*where))
     rows = session.scalars(
         select(model)
-        .where(*only)
-        .filter_by(**filters)
+        .where(*where)
         .order_by(*order_by(model, params.sort))
         .limit(params.limit)
         .offset(params.offset)

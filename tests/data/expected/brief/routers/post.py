@@ -5,11 +5,19 @@ from sqlalchemy.orm import Session
 
 import crud.post
 from auth.deps import CurrentUser, RequireAdmin
+from auth.expand import BearerToken, expansions_for_token
 from auth.ownership import ensure_owner_kept, owner_of_new_record
+from crud.queries import embed, embed_one
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.post import Post
-from schemas.post import PostCreate, PostListParams, PostRead, PostUpdate
+from schemas.post import (
+    PostCreate,
+    PostDetailParams,
+    PostListParams,
+    PostRead,
+    PostUpdate,
+)
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
@@ -25,6 +33,7 @@ def get_post_or_404(session: Session, post_id: int) -> Post:
     "",
     response_model=PostRead,
     status_code=status.HTTP_201_CREATED,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403),
 )
 def create_post(
@@ -34,23 +43,45 @@ def create_post(
     return crud.post.create_post(session, data)
 
 
-@router.get("", response_model=list[PostRead])
+@router.get(
+    "",
+    response_model=list[PostRead],
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403),
+)
 def list_posts(
-    session: SessionDep, params: Annotated[PostListParams, Query()], response: Response
-) -> list[Post]:
+    session: SessionDep,
+    params: Annotated[PostListParams, Query()],
+    response: Response,
+    token: BearerToken,
+) -> list[PostRead]:
+    expand = expansions_for_token(Post, params.expand, session, token)
     posts, total = crud.post.list_posts(session, params)
     response.headers["X-Total-Count"] = str(total)
-    return posts
+    return embed(session, PostRead, posts, expand)
 
 
-@router.get("/{post_id:int}", response_model=PostRead, responses=error_responses(404))
-def read_post(post_id: RecordId, session: SessionDep) -> Post:
-    return get_post_or_404(session, post_id)
+@router.get(
+    "/{post_id:int}",
+    response_model=PostRead,
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403, 404),
+)
+def read_post(
+    post_id: RecordId,
+    session: SessionDep,
+    params: Annotated[PostDetailParams, Query()],
+    token: BearerToken,
+) -> PostRead:
+    expand = expansions_for_token(Post, params.expand, session, token)
+    post = get_post_or_404(session, post_id)
+    return embed_one(session, PostRead, post, expand)
 
 
 @router.patch(
     "/{post_id:int}",
     response_model=PostRead,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403, 404),
 )
 def update_post(

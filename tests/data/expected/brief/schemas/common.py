@@ -109,6 +109,9 @@ class Changes(BaseModel):
 class ListParams(BaseModel):
     """`limit`, `offset` and `sort` of a list endpoint; subclasses add the filters."""
 
+    # A mistyped parameter (?artist_idd=3) is a 422 naming it, never the whole table.
+    model_config = ConfigDict(extra="forbid")
+
     # What `sort` accepts, set by each subclass; underscored, as no field's name can be.
     _sortable: ClassVar[tuple[str, ...]] = ()
 

@@ -1,8 +1,12 @@
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.common import Changes, Int64, ListParams, Str
+from schemas.queries import CommaList, embedded
+
+if TYPE_CHECKING:
+    from schemas.user import UserRead
 
 
 class PostCreate(BaseModel):
@@ -30,11 +34,28 @@ class PostRead(BaseModel):
     title: str
     content: str
     user_id: int
+    user: "UserRead | None" = embedded()
 
 
 class PostListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(PostRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = ("id", "title", "content", "user_id")
 
     title: Str | None = None
+    title__in: CommaList[Str] | None = None
+    title__icontains: Str | None = None
     content: Str | None = None
+    content__in: CommaList[Str] | None = None
+    content__icontains: Str | None = None
     user_id: Int64 | None = None
+    user_id__in: CommaList[Int64] | None = None
+    expand: Str | None = Field(
+        None, description="Related records to embed, comma separated: user"
+    )
+
+
+class PostDetailParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expand: Str | None = Field(
+        None, description="Related records to embed, comma separated: user"
+    )

@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.user import Role
 from schemas.common import Changes, ListParams, Str, Username
+from schemas.queries import CommaList
 
 
 class UserRegister(BaseModel):
@@ -53,7 +54,9 @@ class UserRead(BaseModel):
 
 
 class UserListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(UserRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = ("id", "email", "role")
 
     email: Username | None = None
+    email__in: CommaList[Username] | None = None
+    email__icontains: Str | None = None
     role: Role | None = None

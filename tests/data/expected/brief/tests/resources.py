@@ -38,6 +38,11 @@ class Resource:
     # foreign keys to owned models: a non-admin may name only their own records
     owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
     capacity: int = 3  # rows a test may make (unique fields with few values limit it)
+    # list operators beside equality: (field, kind of value, operators)
+    operators: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    search: tuple[str, ...] = ()  # the fields ?q= searches
+    # ?expand=: (relation, foreign key, target model, the target's detail level)
+    expandable: tuple[tuple[str, str, str, str], ...] = ()
 
     def __str__(self) -> str:
         # Test ids name the model: the same in every pytest-xdist worker.
@@ -64,6 +69,12 @@ RESOURCES = {
         invalid=(("title", "x" * 256), ("content", "x" * 256)),
         update_field="title",
         filter_field="title",
+        operators=(
+            ("title", "text", ("in", "icontains")),
+            ("content", "text", ("in", "icontains")),
+            ("user_id", "int", ("in",)),
+        ),
+        expandable=(("user", "user_id", "User", "admin"),),
     ),
     "User": Resource(
         name="User",
@@ -86,6 +97,7 @@ RESOURCES = {
         update_field="email",
         filter_field="email",
         restricting=((make_post, "user_id"),),
+        operators=(("email", "text", ("in", "icontains")),),
     ),
 }
 

@@ -5,6 +5,8 @@ from models.order_item import OrderItem
 from models.product import Product
 from schemas.product import ProductCreate, ProductListParams, ProductUpdate
 
+# What ?q= searches: a case-insensitive substring of any of these.
+SEARCH = (Product.name, Product.sku)
 # The foreign keys that refuse this record's deletion while they point at it.
 REFERRED_BY = (OrderItem.product_id,)
 
@@ -16,7 +18,7 @@ def get_product(session: Session, product_id: int) -> Product | None:
 def list_products(
     session: Session, params: ProductListParams
 ) -> tuple[list[Product], int]:
-    return paginate(session, Product, params)
+    return paginate(session, Product, params, search=SEARCH)
 
 
 def create_product(session: Session, data: ProductCreate) -> Product:

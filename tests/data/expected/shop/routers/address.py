@@ -5,11 +5,19 @@ from sqlalchemy.orm import Session
 
 import crud.address
 from auth.deps import CurrentUser
+from auth.expand import expansions
 from auth.ownership import ensure_owner_kept, owner_of_new_record, owner_scope
+from crud.queries import embed, embed_one
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.address import Address
-from schemas.address import AddressCreate, AddressListParams, AddressRead, AddressUpdate
+from schemas.address import (
+    AddressCreate,
+    AddressDetailParams,
+    AddressListParams,
+    AddressRead,
+    AddressUpdate,
+)
 
 router = APIRouter(prefix="/addresses", tags=["addresses"])
 
@@ -28,6 +36,7 @@ def get_address_or_404(
     "",
     response_model=AddressRead,
     status_code=status.HTTP_201_CREATED,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403),
 )
 def create_address(
@@ -39,32 +48,47 @@ def create_address(
     return crud.address.create_address(session, data, owner_scope(current_user))
 
 
-@router.get("", response_model=list[AddressRead], responses=error_responses(401))
+@router.get(
+    "",
+    response_model=list[AddressRead],
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403),
+)
 def list_addresses(
     session: SessionDep,
     params: Annotated[AddressListParams, Query()],
     response: Response,
     current_user: CurrentUser,
-) -> list[Address]:
+) -> list[AddressRead]:
+    expand = expansions(Address, params.expand, current_user)
     addresses, total = crud.address.list_addresses(
         session, params, owner_scope(current_user)
     )
     response.headers["X-Total-Count"] = str(total)
-    return addresses
+    return embed(session, AddressRead, addresses, expand)
 
 
 @router.get(
-    "/{address_id:int}", response_model=AddressRead, responses=error_responses(401, 404)
+    "/{address_id:int}",
+    response_model=AddressRead,
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403, 404),
 )
 def read_address(
-    address_id: RecordId, session: SessionDep, current_user: CurrentUser
-) -> Address:
-    return get_address_or_404(session, address_id, owner_scope(current_user))
+    address_id: RecordId,
+    session: SessionDep,
+    params: Annotated[AddressDetailParams, Query()],
+    current_user: CurrentUser,
+) -> AddressRead:
+    expand = expansions(Address, params.expand, current_user)
+    address = get_address_or_404(session, address_id, owner_scope(current_user))
+    return embed_one(session, AddressRead, address, expand)
 
 
 @router.patch(
     "/{address_id:int}",
     response_model=AddressRead,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403, 404),
 )
 def update_address(

@@ -5,11 +5,19 @@ from sqlalchemy.orm import Session
 
 import crud.order
 from auth.deps import CurrentUser, RequireAdmin, ensure_admin_sets
+from auth.expand import expansions
 from auth.ownership import owner_of_new_record, owner_scope
+from crud.queries import embed, embed_one
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.order import Order
-from schemas.order import OrderCreate, OrderListParams, OrderRead, OrderUpdate
+from schemas.order import (
+    OrderCreate,
+    OrderDetailParams,
+    OrderListParams,
+    OrderRead,
+    OrderUpdate,
+)
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -28,6 +36,7 @@ def get_order_or_404(
     "",
     response_model=OrderRead,
     status_code=status.HTTP_201_CREATED,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403),
 )
 def create_order(
@@ -40,30 +49,45 @@ def create_order(
     return crud.order.create_order(session, data, owner_scope(current_user))
 
 
-@router.get("", response_model=list[OrderRead], responses=error_responses(401))
+@router.get(
+    "",
+    response_model=list[OrderRead],
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403),
+)
 def list_orders(
     session: SessionDep,
     params: Annotated[OrderListParams, Query()],
     response: Response,
     current_user: CurrentUser,
-) -> list[Order]:
+) -> list[OrderRead]:
+    expand = expansions(Order, params.expand, current_user)
     orders, total = crud.order.list_orders(session, params, owner_scope(current_user))
     response.headers["X-Total-Count"] = str(total)
-    return orders
+    return embed(session, OrderRead, orders, expand)
 
 
 @router.get(
-    "/{order_id:int}", response_model=OrderRead, responses=error_responses(401, 404)
+    "/{order_id:int}",
+    response_model=OrderRead,
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403, 404),
 )
 def read_order(
-    order_id: RecordId, session: SessionDep, current_user: CurrentUser
-) -> Order:
-    return get_order_or_404(session, order_id, owner_scope(current_user))
+    order_id: RecordId,
+    session: SessionDep,
+    params: Annotated[OrderDetailParams, Query()],
+    current_user: CurrentUser,
+) -> OrderRead:
+    expand = expansions(Order, params.expand, current_user)
+    order = get_order_or_404(session, order_id, owner_scope(current_user))
+    return embed_one(session, OrderRead, order, expand)
 
 
 @router.patch(
     "/{order_id:int}",
     response_model=OrderRead,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403, 404),
     dependencies=[RequireAdmin],
 )

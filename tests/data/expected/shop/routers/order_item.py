@@ -5,12 +5,15 @@ from sqlalchemy.orm import Session
 
 import crud.order_item
 from auth.deps import CurrentUser, RequireAdmin, RequireUser
+from auth.expand import expansions
 from auth.ownership import owner_scope
+from crud.queries import embed, embed_one
 from database import RecordId, SessionDep
 from errors import error_responses
 from models.order_item import OrderItem
 from schemas.order_item import (
     OrderItemCreate,
+    OrderItemDetailParams,
     OrderItemListParams,
     OrderItemRead,
     OrderItemUpdate,
@@ -30,6 +33,7 @@ def get_order_item_or_404(session: Session, order_item_id: int) -> OrderItem:
     "",
     response_model=OrderItemRead,
     status_code=status.HTTP_201_CREATED,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401),
 )
 def create_order_item(
@@ -41,32 +45,44 @@ def create_order_item(
 @router.get(
     "",
     response_model=list[OrderItemRead],
-    responses=error_responses(401),
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403),
     dependencies=[RequireUser],
 )
 def list_order_items(
     session: SessionDep,
     params: Annotated[OrderItemListParams, Query()],
     response: Response,
-) -> list[OrderItem]:
+    current_user: CurrentUser,
+) -> list[OrderItemRead]:
+    expand = expansions(OrderItem, params.expand, current_user)
     order_items, total = crud.order_item.list_order_items(session, params)
     response.headers["X-Total-Count"] = str(total)
-    return order_items
+    return embed(session, OrderItemRead, order_items, expand)
 
 
 @router.get(
     "/{order_item_id:int}",
     response_model=OrderItemRead,
-    responses=error_responses(401, 404),
+    response_model_exclude_unset=True,
+    responses=error_responses(401, 403, 404),
     dependencies=[RequireUser],
 )
-def read_order_item(order_item_id: RecordId, session: SessionDep) -> OrderItem:
-    return get_order_item_or_404(session, order_item_id)
+def read_order_item(
+    order_item_id: RecordId,
+    session: SessionDep,
+    params: Annotated[OrderItemDetailParams, Query()],
+    current_user: CurrentUser,
+) -> OrderItemRead:
+    expand = expansions(OrderItem, params.expand, current_user)
+    order_item = get_order_item_or_404(session, order_item_id)
+    return embed_one(session, OrderItemRead, order_item, expand)
 
 
 @router.patch(
     "/{order_item_id:int}",
     response_model=OrderItemRead,
+    response_model_exclude_unset=True,
     responses=error_responses(400, 401, 403, 404),
     dependencies=[RequireAdmin],
 )

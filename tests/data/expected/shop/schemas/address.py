@@ -1,8 +1,12 @@
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.common import Changes, Int64, ListParams, Str
+from schemas.queries import CommaList, embedded
+
+if TYPE_CHECKING:
+    from schemas.customer import CustomerRead
 
 
 class AddressCreate(BaseModel):
@@ -30,11 +34,28 @@ class AddressRead(BaseModel):
     line1: str
     city: str
     customer_id: int
+    customer: "CustomerRead | None" = embedded()
 
 
 class AddressListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(AddressRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = ("id", "line1", "city", "customer_id")
 
     line1: Str | None = None
+    line1__in: CommaList[Str] | None = None
+    line1__icontains: Str | None = None
     city: Str | None = None
+    city__in: CommaList[Str] | None = None
+    city__icontains: Str | None = None
     customer_id: Int64 | None = None
+    customer_id__in: CommaList[Int64] | None = None
+    expand: Str | None = Field(
+        None, description="Related records to embed, comma separated: customer"
+    )
+
+
+class AddressDetailParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expand: Str | None = Field(
+        None, description="Related records to embed, comma separated: customer"
+    )

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from database import INT64_MAX
 from models.customer import Role
 from schemas.common import Changes, Email, Int64, ListParams, Str, Username
+from schemas.queries import CommaList
 
 
 class CustomerRegister(BaseModel):
@@ -74,11 +75,37 @@ class CustomerRead(BaseModel):
 
 
 class CustomerListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(CustomerRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = (
+        "id",
+        "login",
+        "full_name",
+        "birthday",
+        "loyalty_points",
+        "contact_email",
+        "role",
+    )
 
     login: Username | None = None
+    login__in: CommaList[Username] | None = None
+    login__icontains: Str | None = None
     full_name: Str | None = None
+    full_name__in: CommaList[Str] | None = None
+    full_name__icontains: Str | None = None
     birthday: dt.date | None = None
+    birthday__gt: dt.date | None = None
+    birthday__gte: dt.date | None = None
+    birthday__lt: dt.date | None = None
+    birthday__lte: dt.date | None = None
+    birthday__in: CommaList[dt.date] | None = None
+    birthday__isnull: bool | None = None
     loyalty_points: Int64 | None = None
+    loyalty_points__gt: Int64 | None = None
+    loyalty_points__gte: Int64 | None = None
+    loyalty_points__lt: Int64 | None = None
+    loyalty_points__lte: Int64 | None = None
+    loyalty_points__in: CommaList[Int64] | None = None
     contact_email: Email | None = None
+    contact_email__in: CommaList[Email] | None = None
+    contact_email__icontains: Str | None = None
+    contact_email__isnull: bool | None = None
     role: Role | None = None

@@ -1,9 +1,14 @@
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.common import Changes, Int64, ListParams, fixed_places
+from schemas.common import Changes, Int64, ListParams, Str, fixed_places
+from schemas.queries import CommaList, embedded
+
+if TYPE_CHECKING:
+    from schemas.order import OrderRead
+    from schemas.product import ProductRead
 
 
 class OrderItemCreate(BaseModel):
@@ -39,12 +44,44 @@ class OrderItemRead(BaseModel):
     unit_price: Annotated[Decimal, fixed_places(2)]
     order_id: int
     product_id: int
+    order: "OrderRead | None" = embedded()
+    product: "ProductRead | None" = embedded()
 
 
 class OrderItemListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(OrderItemRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = (
+        "id",
+        "quantity",
+        "unit_price",
+        "order_id",
+        "product_id",
+    )
 
     quantity: Int64 | None = None
+    quantity__gt: Int64 | None = None
+    quantity__gte: Int64 | None = None
+    quantity__lt: Int64 | None = None
+    quantity__lte: Int64 | None = None
+    quantity__in: CommaList[Int64] | None = None
     unit_price: Decimal | None = None
+    unit_price__gt: Decimal | None = None
+    unit_price__gte: Decimal | None = None
+    unit_price__lt: Decimal | None = None
+    unit_price__lte: Decimal | None = None
     order_id: Int64 | None = None
+    order_id__in: CommaList[Int64] | None = None
     product_id: Int64 | None = None
+    product_id__in: CommaList[Int64] | None = None
+    expand: Str | None = Field(
+        None,
+        description="Related records to embed, comma separated: order, product; a dotted path goes up to 3 levels deep (order.customer)",
+    )
+
+
+class OrderItemDetailParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expand: Str | None = Field(
+        None,
+        description="Related records to embed, comma separated: order, product; a dotted path goes up to 3 levels deep (order.customer)",
+    )

@@ -5,6 +5,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.common import Changes, ListParams, Str, fixed_places
+from schemas.queries import CommaList
 
 
 class ProductCreate(BaseModel):
@@ -47,10 +48,33 @@ class ProductRead(BaseModel):
 
 
 class ProductListParams(ListParams):
-    _sortable: ClassVar[tuple[str, ...]] = tuple(ProductRead.model_fields)
+    _sortable: ClassVar[tuple[str, ...]] = (
+        "id",
+        "sku",
+        "name",
+        "price",
+        "in_stock",
+        "released_on",
+    )
 
     sku: Str | None = None
+    sku__in: CommaList[Str] | None = None
+    sku__icontains: Str | None = None
     name: Str | None = None
+    name__in: CommaList[Str] | None = None
+    name__icontains: Str | None = None
     price: Decimal | None = None
+    price__gt: Decimal | None = None
+    price__gte: Decimal | None = None
+    price__lt: Decimal | None = None
+    price__lte: Decimal | None = None
     in_stock: bool | None = None
     released_on: dt.date | None = None
+    released_on__gt: dt.date | None = None
+    released_on__gte: dt.date | None = None
+    released_on__lt: dt.date | None = None
+    released_on__lte: dt.date | None = None
+    released_on__in: CommaList[dt.date] | None = None
+    q: Str | None = Field(
+        None, description="Text to find, ignoring case, in name or sku"
+    )

@@ -49,6 +49,11 @@ class Resource:
     # foreign keys to owned models: a non-admin may name only their own records
     owned_references: tuple[tuple[str, Callable[..., Any]], ...] = ()
     capacity: int = 3  # rows a test may make (unique fields with few values limit it)
+    # list operators beside equality: (field, kind of value, operators)
+    operators: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    search: tuple[str, ...] = ()  # the fields ?q= searches
+    # ?expand=: (relation, foreign key, target model, the target's detail level)
+    expandable: tuple[tuple[str, str, str, str], ...] = ()
 
     def __str__(self) -> str:
         # Test ids name the model: the same in every pytest-xdist worker.
@@ -75,6 +80,12 @@ RESOURCES = {
         invalid=(("line1", "x" * 256), ("city", "x" * 256)),
         update_field="line1",
         filter_field="line1",
+        operators=(
+            ("line1", "text", ("in", "icontains")),
+            ("city", "text", ("in", "icontains")),
+            ("customer_id", "int", ("in",)),
+        ),
+        expandable=(("customer", "customer_id", "Customer", "owner"),),
     ),
     "Customer": Resource(
         name="Customer",
@@ -107,6 +118,13 @@ RESOURCES = {
         filter_field="login",
         restricting=((make_order, "customer_id"),),
         admin_only=(("loyalty_points", 0),),
+        operators=(
+            ("login", "text", ("in", "icontains")),
+            ("full_name", "text", ("in", "icontains")),
+            ("birthday", "date", ("gt", "gte", "lt", "lte", "in", "isnull")),
+            ("loyalty_points", "int", ("gt", "gte", "lt", "lte", "in")),
+            ("contact_email", "text", ("in", "icontains", "isnull")),
+        ),
     ),
     "Order": Resource(
         name="Order",
@@ -133,6 +151,21 @@ RESOURCES = {
         update_field="note",
         filter_field="status",
         admin_only=(("status", "new"),),
+        operators=(
+            ("status", "text", ("in",)),
+            ("note", "text", ("icontains", "isnull")),
+            ("shipped_at", "datetime", ("gt", "gte", "lt", "lte", "isnull")),
+            ("created_at", "datetime", ("gt", "gte", "lt", "lte")),
+            ("updated_at", "datetime", ("gt", "gte", "lt", "lte")),
+            ("customer_id", "int", ("in",)),
+            ("referrer_id", "int", ("in", "isnull")),
+            ("shipping_address_id", "int", ("in", "isnull")),
+        ),
+        expandable=(
+            ("customer", "customer_id", "Customer", "owner"),
+            ("referrer", "referrer_id", "Customer", "owner"),
+            ("shipping_address", "shipping_address_id", "Address", "owner"),
+        ),
     ),
     "OrderItem": Resource(
         name="OrderItem",
@@ -157,6 +190,16 @@ RESOURCES = {
         filter_field="quantity",
         unique_together=(("order_id", "product_id"),),
         decimals=(("unit_price", 2),),
+        operators=(
+            ("quantity", "int", ("gt", "gte", "lt", "lte", "in")),
+            ("unit_price", "decimal", ("gt", "gte", "lt", "lte")),
+            ("order_id", "int", ("in",)),
+            ("product_id", "int", ("in",)),
+        ),
+        expandable=(
+            ("order", "order_id", "Order", "owner"),
+            ("product", "product_id", "Product", "public"),
+        ),
     ),
     "Product": Resource(
         name="Product",
@@ -184,6 +227,13 @@ RESOURCES = {
         filter_field="sku",
         restricting=((make_order_item, "product_id"),),
         decimals=(("price", 2),),
+        operators=(
+            ("sku", "text", ("in", "icontains")),
+            ("name", "text", ("in", "icontains")),
+            ("price", "decimal", ("gt", "gte", "lt", "lte")),
+            ("released_on", "date", ("gt", "gte", "lt", "lte", "in")),
+        ),
+        search=("name", "sku"),
     ),
 }
 
