@@ -460,7 +460,7 @@ def invalid_schemas(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
     if kind == "type":
         field = draw(field_names(True).filter(lambda n: n not in model["fields"]))
         model["fields"][field] = draw(
-            st.sampled_from(["strin", "email", "uuid", "json", "varchar", "Integer64", "list"])
+            st.sampled_from(["strin", "money", "uuid", "json", "varchar", "Integer64", "list"])
         )
         path = f"models.{name}.fields.{field}.type"
     elif kind == "model-name":
