@@ -339,3 +339,65 @@ def test_template_update_never_overwrites_env_schema_or_initial_revision(
     project = template_update["project"]
     before = template_update["before"]
     assert _read(project, *before) == before
+
+
+# -- version 2: a value added to an enum, a unique_together added ---------------------------
+
+ENUM_V1 = """
+models:
+  User: {fields: {email: string, password: string}}
+  Order:
+    fields:
+      code: string
+      status: {type: enum, values: [new, paid], default: new}
+apis:
+  Order: {create: public, read: public, update: public, delete: public}
+auth: {}
+"""
+ENUM_V2 = ENUM_V1.replace("[new, paid]", "[new, paid, shipped]").replace(
+    "    fields:\n      code", "    unique_together: [[code, status]]\n    fields:\n      code"
+)
+ORDERS_SEED = """
+import sqlalchemy as sa
+from database import engine
+with engine.begin() as c:
+    for i, status in enumerate(["new", "paid", "new", "paid"]):
+        c.execute(sa.text("INSERT INTO orders (code, status) VALUES (:c, :s)"),
+                  {"c": f"o{i}", "s": status})
+"""
+ORDERS_EXERCISE = """
+import json
+from fastapi.testclient import TestClient
+from main import app
+
+with TestClient(app) as client:
+    out = {"rows": [[o["code"], o["status"]] for o in client.get("/orders").json()]}
+    body = {"code": "o9", "status": "shipped"}
+    out["shipped"] = client.post("/orders", json=body).status_code
+    again = client.post("/orders", json=body)
+    out["again"] = [again.status_code, again.json()["detail"]]
+    out["unknown"] = client.post("/orders", json={"code": "x", "status": "lost"}).status_code
+    print(json.dumps(out))
+"""
+
+
+def test_a_new_enum_value_and_unique_together_migrate_keeping_every_row(
+    tmp_path: Path,
+) -> None:
+    template = projects.template_repo(tmp_path / "template")
+    data = tmp_path / "v1.yaml"
+    data.write_text(ENUM_V1)
+    project = projects.generate(template, tmp_path / "orders", data)
+    projects.alembic(project, "upgrade", "head")
+    projects.python(project, ORDERS_SEED)
+    (project / "schema.yaml").write_text(ENUM_V2)
+    projects.commit(project, "schema: a shipped status, code and status unique together")
+    projects.regenerate(project)
+    revision = projects.alembic(project, "revision", "--autogenerate", "-m", "shipped")
+    assert "check constraint" in revision.stderr  # the enum's constraint is replaced
+    projects.alembic(project, "upgrade", "head")
+    out = json.loads(projects.python(project, ORDERS_EXERCISE).stdout.splitlines()[-1])
+    assert out["rows"] == [["o0", "new"], ["o1", "paid"], ["o2", "new"], ["o3", "paid"]]
+    assert out["shipped"] == 201
+    assert out["again"][0] == 409 and "code" in out["again"][1] and "status" in out["again"][1]
+    assert out["unknown"] == 422
