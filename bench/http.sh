@@ -4,7 +4,8 @@
 #   bench/http.sh                      # BENCH_ROUNDS=5 by default
 #   BENCH_ROUNDS=3 bench/http.sh
 #
-# 1. Renders the shared benchmark schema (every endpoint public) with this template into a
+# 1. Renders bench/blog_bench.yaml (the shared blog_public.yaml, every endpoint public, with
+#    passwords of any length: the shared load.py seeds short ones) with this template into a
 #    temporary project:  copier copy --trust --defaults --data-file <schema> <template> <dir>
 # 2. Runs the shared kit: compare.sh generated=<dir> idiomatic-copy=<reference/idiomatic>
 #    (idiomatic and raw references are always included; idiomatic-copy is the A/A control
@@ -18,7 +19,7 @@
 # Env knobs (besides compare.sh's own BENCH_*, which pass through):
 #   BENCH_ROUNDS=5           rounds (compare.sh's default would be 3)
 #   BENCH_SHARED=/work/shared/bench   the shared kit (compare.sh, blog_public.yaml, references)
-#   BENCH_SCHEMA=$BENCH_SHARED/blog_public.yaml
+#   BENCH_SCHEMA=<this repo>/bench/blog_bench.yaml
 #   BENCH_TEMPLATE=<this repo>        template to render (working tree, uncommitted changes too)
 #   BENCH_COPIER=<this repo>/.venv/bin/copier
 #   BENCH_PROJECT=<dir>      benchmark an already generated project instead of rendering one
@@ -30,7 +31,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 SHARED=${BENCH_SHARED:-/work/shared/bench}
-SCHEMA=${BENCH_SCHEMA:-$SHARED/blog_public.yaml}
+SCHEMA=${BENCH_SCHEMA:-$HERE/blog_bench.yaml}
 TEMPLATE=${BENCH_TEMPLATE:-$REPO}
 COPIER=${BENCH_COPIER:-$REPO/.venv/bin/copier}
 export BENCH_ROUNDS=${BENCH_ROUNDS:-5}
