@@ -8,6 +8,7 @@
 
 from fastapi import HTTPException, status
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
 
 from crud.ownership import NOBODY
 from models.user import User
@@ -33,14 +34,24 @@ def owner_of_new_record(user: User, owner_id: int | None, field: str) -> int:
 
 
 def ensure_owner_kept(
-    user: User | None, field: str, owner_id: int | None, current: int | None
+    session: Session,
+    user: User | None,
+    field: str,
+    owner_id: int | None,
+    current: int | None,
 ) -> None:
-    """A non-admin may not change the foreign key that says whose record this is."""
-    if owner_id != current and (user is None or not user.is_admin):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            f"Only an admin can change {field}: it says whose record this is",
-        )
+    """A non-admin may not change the foreign key that says whose record this is.
+
+    An id that names no user is left to the reference check: 422, as any unknown id.
+    """
+    if owner_id == current or (user is not None and user.is_admin):
+        return
+    if owner_id is not None and session.get(User, owner_id) is None:
+        return
+    raise HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        f"Only an admin can change {field}: it says whose record this is",
+    )
 
 
 def ensure_moved_by_owner(field: str, record_is_yours: bool) -> None:

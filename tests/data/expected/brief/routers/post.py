@@ -89,7 +89,7 @@ def update_post(
 ) -> Post:
     post = get_post_or_404(session, post_id)
     if "user_id" in data.model_fields_set:
-        ensure_owner_kept(current_user, "user_id", data.user_id, post.user_id)
+        ensure_owner_kept(session, current_user, "user_id", data.user_id, post.user_id)
     return crud.post.update_post(session, post, data)
 
 

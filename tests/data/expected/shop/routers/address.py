@@ -100,7 +100,7 @@ def update_address(
     address = get_address_or_404(session, address_id, owner_scope(current_user))
     if "customer_id" in data.model_fields_set:
         ensure_owner_kept(
-            current_user, "customer_id", data.customer_id, address.customer_id
+            session, current_user, "customer_id", data.customer_id, address.customer_id
         )
     return crud.address.update_address(
         session, address, data, owner_scope(current_user)
