@@ -70,6 +70,8 @@ def test_a_record_is_never_given_away(
     assert unchanged.status_code == 200, unchanged.text
     given = client.patch(url, json={field: other_user.id}, headers=user.headers)
     assert given.status_code == 403, given.text
+    nobody = client.patch(url, json={field: MISSING_ID}, headers=user.headers)
+    assert nobody.status_code == 422, nobody.text  # no such user: as any unknown id
     taken = client.patch(url, json={field: other_user.id}, headers=other_user.headers)
     # To another, an owner-level record is not there; below that level they are refused.
     assert taken.status_code == (404 if resource.levels["update"] == "owner" else 403)
